@@ -1,0 +1,25 @@
+/* cli.h — the vigil command's sub-commands and shared helpers (internal to cli/). */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every sub-command; each command documents its own meaning of 1 and 2. */
+enum {
+    VG_EXIT_OK = 0,
+    VG_EXIT_USAGE_HASH = 3 /* `vigil hash`: bad usage */
+};
+
+/* Each sub-command gets argv with argv[0] = its own name; returns the process exit code. */
+int vg_cmd_hash(int argc, char **argv);
+
+/* Print "vigil: " + fmt to stderr. */
+void vg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "vigil: PATH: reason" to stderr with PATH escaped for a terminal. */
+void vg_cli_path_err(const char *path, const char *reason);
+
+/* The --version text: vigil, build, and every library with its version. */
+void vg_cli_version(FILE *f);
+
+#endif
