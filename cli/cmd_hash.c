@@ -249,12 +249,10 @@ static void hash_usage(FILE *f) {
 }
 
 static int parse_opts(struct hash_run *r, int argc, char **argv) {
-    static const struct option opts[] = {{"recursive", no_argument, NULL, 'r'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"algo", required_argument, NULL, 'a'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"recursive", no_argument, NULL, 'r'},  {"format", required_argument, NULL, 'f'},
+        {"algo", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "rh", opts, NULL)) != -1) {
@@ -268,8 +266,7 @@ static int parse_opts(struct hash_run *r, int argc, char **argv) {
             else if (!strcmp(optarg, "jsonl"))
                 r->fmt = FMT_JSONL;
             else
-                return vg_cli_err("hash: unknown --format '%s' (hashdeep, sum, jsonl)", optarg),
-                       -1;
+                return vg_cli_err("hash: unknown --format '%s' (hashdeep, sum, jsonl)", optarg), -1;
         } else if (c == 'a') {
             if (!strcmp(optarg, "md5"))
                 r->algo = ALGO_MD5;

@@ -55,7 +55,9 @@ bool vg_utf8_valid(const char *s, size_t n) {
     return true;
 }
 
-static bool is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+static bool is_ctl(unsigned char c) {
+    return c < 0x20 || c == 0x7f;
+}
 
 /* ---- sha256sum style ---- */
 

@@ -12,8 +12,12 @@
 
 static vg_digest *dg;
 
-static void setup(void) { cr_assert_eq(vg_digest_open(&dg), VG_OK); }
-static void teardown(void) { vg_digest_free(dg); }
+static void setup(void) {
+    cr_assert_eq(vg_digest_open(&dg), VG_OK);
+}
+static void teardown(void) {
+    vg_digest_free(dg);
+}
 
 TestSuite(digest, .init = setup, .fini = teardown);
 
@@ -82,8 +86,8 @@ static int temp_file(const unsigned char *data, size_t n) {
 }
 
 Test(digest, fd_and_buffer_agree_at_every_block_boundary_size) {
-    static const size_t sizes[] = {0,  1,   55,  56,  63,          64,         65,
-                                   127, 128, 129, (1u << 20) - 1, 1u << 20, (1u << 20) + 1};
+    static const size_t sizes[] = {
+        0, 1, 55, 56, 63, 64, 65, 127, 128, 129, (1u << 20) - 1, 1u << 20, (1u << 20) + 1};
     size_t maxn = (1u << 20) + 1;
     unsigned char *data = malloc(maxn);
     cr_assert_not_null(data);
