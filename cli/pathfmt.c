@@ -59,16 +59,30 @@ static bool is_ctl(unsigned char c) {
     return c < 0x20 || c == 0x7f;
 }
 
+/* A control character in a valid k-byte sequence at p: C0, DEL or C1 (U+0080..U+009F, which
+ * some terminals obey as escape sequences). */
+static bool seq_ctl(const unsigned char *p, size_t k) {
+    return (k == 1 && is_ctl(p[0])) || (k == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+}
+
 /* ---- sha256sum style ---- */
 
-bool vg_sum_needs_escape(const char *name) {
+/* True if name is valid UTF-8 without control characters. */
+static bool plain_name(const char *name) {
+    const unsigned char *p = (const unsigned char *)name;
     size_t n = strlen(name);
-    if (!vg_utf8_valid(name, n))
-        return true;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p == '\\' || is_ctl(*p))
-            return true;
-    return false;
+    while (n > 0) {
+        size_t k = utf8_seq(p, n);
+        if (k == 0 || seq_ctl(p, k))
+            return false;
+        p += k;
+        n -= k;
+    }
+    return true;
+}
+
+bool vg_sum_needs_escape(const char *name) {
+    return !plain_name(name) || strchr(name, '\\') != NULL;
 }
 
 void vg_sum_write_name(FILE *f, const char *name) {
@@ -84,6 +98,8 @@ void vg_sum_write_name(FILE *f, const char *name) {
             fputs("\\r", f);
         else if (k == 0 || (k == 1 && is_ctl(*p)))
             fprintf(f, "\\x%02x", *p);
+        else if (seq_ctl(p, k))
+            fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
         else
             fwrite(p, 1, k, f);
         k = k ? k : 1;
@@ -96,11 +112,7 @@ void vg_sum_write_name(FILE *f, const char *name) {
 
 void vg_shell_write_name(FILE *f, const char *name) {
     size_t n = strlen(name);
-    bool plain = vg_utf8_valid(name, n);
-    for (const unsigned char *p = (const unsigned char *)name; plain && *p; p++)
-        if (is_ctl(*p))
-            plain = false;
-    if (plain) {
+    if (plain_name(name)) {
         fputs(name, f);
         return;
     }
@@ -108,7 +120,12 @@ void vg_shell_write_name(FILE *f, const char *name) {
     bool quoted = false; /* inside a '...' run */
     while (n > 0) {
         size_t k = utf8_seq(p, n);
-        if (k == 0 || (k == 1 && is_ctl(*p))) {
+        if (k == 2 && seq_ctl(p, k)) {
+            if (quoted)
+                fputc('\'', f);
+            quoted = false;
+            fprintf(f, "$'\\%03o\\%03o'", p[0], p[1]);
+        } else if (k == 0 || (k == 1 && is_ctl(*p))) {
             if (quoted)
                 fputc('\'', f);
             quoted = false;
@@ -161,8 +178,8 @@ void vg_json_write_str(FILE *f, const char *s) {
             fputs("\\b", f);
         } else if (*p == '\f') {
             fputs("\\f", f);
-        } else if (*p < 0x20) {
-            fprintf(f, "\\u%04x", *p);
+        } else if (seq_ctl(p, k)) {
+            fprintf(f, "\\u%04x", k == 1 ? *p : p[1]);
         } else {
             fwrite(p, 1, k, f);
         }

@@ -1,4 +1,5 @@
-/* pathfmt.h — printing file names safely: never raw control bytes or invalid UTF-8. */
+/* pathfmt.h — printing file names safely: never raw control bytes or invalid UTF-8.
+ * "Control" means C0 (< 0x20), DEL and C1 (U+0080..U+009F): terminals may obey any of them. */
 #ifndef VIGIL_CLI_PATHFMT_H
 #define VIGIL_CLI_PATHFMT_H
 

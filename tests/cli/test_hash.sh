@@ -71,13 +71,15 @@ mkdir "$O"
 printf a >"$O/$(printf 'new\nline')"
 printf b >"$O/$(printf 'cr\rx')"
 printf c >"$O/$(printf 'bad\377name')"
+printf d >"$O/$(printf 'del\177c1\302\233x')"
 cd "$O" || exit 1
 "$VIGIL" hash --format=sum -r . >"$TMP/odd.sum"
 check "sum escapes newline like sha256sum" \
     grep -qxF '\ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  ./new\nline' "$TMP/odd.sum"
 check "sum escapes CR like sha256sum" grep -qF '  ./cr\rx' "$TMP/odd.sum"
 check "sum escapes invalid UTF-8 as \\xHH" grep -qF '  ./bad\xffname' "$TMP/odd.sum"
-check "sum output has one line per file" test "$(wc -l <"$TMP/odd.sum")" = 3
+check "sum escapes DEL and C1 controls" grep -qF '  ./del\x7fc1\xc2\x9bx' "$TMP/odd.sum"
+check "sum output has one line per file" test "$(wc -l <"$TMP/odd.sum")" = 4
 "$VIGIL" hash -r . >"$TMP/odd.hd"
 check "hashdeep output quotes like ls shell-escape" grep -qF "./new'\$'\\n''line" "$TMP/odd.hd"
 check "hashdeep output quotes invalid bytes" grep -qF "./bad'\$'\\377''name" "$TMP/odd.hd"
