@@ -61,6 +61,7 @@ void vg_cli_err(const char *fmt, ...) {
     va_list ap;
     fputs("vigil: ", stderr);
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started above */
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
