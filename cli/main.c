@@ -9,6 +9,8 @@
 #include <png.h>
 #include <sqlite3.h>
 
+#include "vigil/hamming.h"
+
 #include "cli.h"
 #include "pathfmt.h"
 
@@ -55,6 +57,9 @@ void vg_cli_version(FILE *f) {
     fprintf(f, "  libpng %s\n", png_get_libpng_ver(NULL));
     fprintf(f, "  %s\n", archive_version_details());
     fprintf(f, "  SQLite %s\n", sqlite3_libversion());
+    fprintf(f, "  hamming kernels: %s\n", vg_hamming_level());
+    if (vg_hamming_note())
+        fprintf(f, "  (%s)\n", vg_hamming_note());
 }
 
 void vg_cli_err(const char *fmt, ...) {
