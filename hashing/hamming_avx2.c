@@ -7,6 +7,7 @@
  * whose POPCNT throughput is 1 per cycle.
  */
 #if !defined(__AVX2__) || !defined(__POPCNT__)
+/* cppcheck-suppress preprocessorErrorDirective ; CMake sets this file's ISA flags */
 #error "hamming_avx2.c must be compiled with -mavx2 -mpopcnt"
 #endif
 

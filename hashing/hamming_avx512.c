@@ -6,6 +6,7 @@
  * (PERF.md A2). Candidate lists (gather) use the POPCNT loop: they are bound by DRAM latency.
  */
 #if !defined(__AVX512F__) || !defined(__AVX512VPOPCNTDQ__) || !defined(__POPCNT__)
+/* cppcheck-suppress preprocessorErrorDirective ; CMake sets this file's ISA flags */
 #error "hamming_avx512.c must be compiled with -mavx512f -mavx512vpopcntdq -mpopcnt"
 #endif
 
