@@ -19,7 +19,7 @@
 vg_status vg_hset_build_fail(vg_hset_build *b, vg_status st, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(b->err, sizeof b->err, fmt, ap);
+    vsnprintf(b->err, sizeof b->err, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
     va_end(ap);
     return st;
 }

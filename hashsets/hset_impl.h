@@ -19,6 +19,7 @@ struct hset_digest {
 };
 
 struct vg_hset {
+    void *base; /* the mapping, for munmap */
     const uint8_t *map;
     size_t size;
     const struct vhs_header *hdr;

@@ -32,7 +32,7 @@
 
 #include <stdint.h>
 
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .vhs format is used in place and needs a little-endian host"
 #endif
 

@@ -35,7 +35,7 @@ static vg_status bad(struct opener *o, vg_status st, const char *fmt, ...) {
     if (o->err && o->cap) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(o->err, o->cap, fmt, ap);
+        vsnprintf(o->err, o->cap, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
         va_end(ap);
     }
     return st;
@@ -55,7 +55,7 @@ static vg_status check_header(struct opener *o, const uint8_t *map, size_t size)
     if (size < VHS_HEADER_SIZE)
         return bad(o, VG_E_FORMAT, "truncated: %zu bytes, shorter than a .vhs header", size);
     memcpy(&h, map, sizeof h);
-    if (memcmp(h.magic, VHS_MAGIC, VHS_MAGIC_LEN))
+    if (memcmp(h.magic, VHS_MAGIC, VHS_MAGIC_LEN) != 0)
         return bad(o, VG_E_FORMAT, "not a vigil hash-set index (bad magic)");
     if (h.version != VHS_VERSION)
         return bad(o, VG_E_UNSUPPORTED, "format version %u; this vigil reads version %u", h.version,
@@ -64,7 +64,7 @@ static vg_status check_header(struct opener *o, const uint8_t *map, size_t size)
     memset(page + offsetof(struct vhs_header, header_sha256), 0, 32);
     if (!EVP_Digest(page, VHS_HEADER_SIZE, want, &len, EVP_sha256(), NULL))
         return bad(o, VG_E_CRYPTO, "SHA-256 failed");
-    if (memcmp(want, h.header_sha256, 32))
+    if (memcmp(want, h.header_sha256, 32) != 0)
         return bad(o, VG_E_VERIFY, "header checksum mismatch: the header was edited or damaged");
     if (h.header_size != VHS_HEADER_SIZE || h.body_offset != VHS_HEADER_SIZE ||
         h.n_sections != VHS_S_N || h.flags != 0)
@@ -143,7 +143,7 @@ static vg_status check_body(struct opener *o, const uint8_t *map, const struct v
     unsigned int len = 0;
     if (!EVP_Digest(map + h->body_offset, h->body_size, got, &len, EVP_sha256(), NULL))
         return bad(o, VG_E_CRYPTO, "SHA-256 failed");
-    if (memcmp(got, h->body_sha256, 32))
+    if (memcmp(got, h->body_sha256, 32) != 0)
         return bad(o, VG_E_VERIFY, "body checksum mismatch: the index was edited or damaged");
     return VG_OK;
 }
@@ -223,6 +223,7 @@ vg_status vg_hset_open(vg_hset **out, const char *path, unsigned flags, char *er
         st = bad(&o, VG_E_IO, "mmap: %s", strerror(errno));
         goto fail;
     }
+    x->base = m;
     x->map = m;
     if ((st = check_all(&o, x, flags)) != VG_OK)
         goto fail;
@@ -238,7 +239,7 @@ fail:
 void vg_hset_close(vg_hset *h) {
     if (!h)
         return;
-    if (h->map)
-        munmap((void *)(uintptr_t)h->map, h->size);
+    if (h->base)
+        munmap(h->base, h->size);
     free(h);
 }

@@ -112,7 +112,7 @@ static vg_status sort_merge(vg_hset_build *b, struct rec_array *a, uint32_t **st
         qsort(a->v, a->n, a->size, cmp);
     size_t n = 0, k = 0;
     for (size_t i = 0; i < a->n; i++) {
-        if (n && !memcmp(a->v + (n - 1) * a->size, a->v + i * a->size, a->size))
+        if (n && memcmp(a->v + (n - 1) * a->size, a->v + i * a->size, a->size) == 0)
             continue;
         if (n != i)
             memcpy(a->v + n * a->size, a->v + i * a->size, a->size);
@@ -120,14 +120,14 @@ static vg_status sort_merge(vg_hset_build *b, struct rec_array *a, uint32_t **st
     }
     a->n = n;
     for (size_t i = 0; i < n; i++)
-        if (!i || memcmp(a->v + (i - 1) * a->size, a->v + i * a->size, a->klen))
+        if (!i || memcmp(a->v + (i - 1) * a->size, a->v + i * a->size, a->klen) != 0)
             k++;
     *starts = malloc((k + 1) * sizeof **starts);
     if (!*starts)
         return vg_hset_build_fail(b, VG_E_NOMEM, "out of memory (merging)");
     k = 0;
     for (size_t i = 0; i < n; i++)
-        if (!i || memcmp(a->v + (i - 1) * a->size, a->v + i * a->size, a->klen))
+        if (!i || memcmp(a->v + (i - 1) * a->size, a->v + i * a->size, a->klen) != 0)
             (*starts)[k++] = (uint32_t)i;
     (*starts)[k] = (uint32_t)n;
     *n_keys = k;
