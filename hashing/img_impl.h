@@ -1,0 +1,39 @@
+/* img_impl.h — the decoder handle shared by img.c, img_jpeg.c and img_png.c (internal). */
+#ifndef VIGIL_IMG_IMPL_H
+#define VIGIL_IMG_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/img.h"
+
+/* A reusable, wiped-before-free byte buffer. */
+struct img_buf {
+    uint8_t *p;
+    size_t cap;
+};
+
+struct vg_img_dec {
+    vg_img_limits lim;
+    struct img_buf pix;     /* the output pixels */
+    struct img_buf scratch; /* a CMYK row, ... */
+    char errmsg[256];
+};
+
+/* Set the handle's message (printf-style) and return st. */
+vg_status vg_img_fail(vg_img_dec *d, vg_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Make b hold at least n bytes (old contents are wiped, not kept). */
+vg_status vg_img_buf_reserve(vg_img_dec *d, struct img_buf *b, size_t n);
+
+/* Check a header's size against the limits; bytes is the memory the decode will need. */
+vg_status vg_img_check_size(vg_img_dec *d, const char *fmt, uint64_t w, uint64_t h, uint64_t bytes);
+
+/* Per-format entry points. denom 0 = probe only (header), 1 = full, 2/4/8 = DCT scaled. */
+vg_status vg_img_jpeg_decode(vg_img_dec *d, const uint8_t *buf, size_t n, unsigned denom,
+                             uint32_t min_side, vg_img *img);
+vg_status vg_img_png_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+
+#endif

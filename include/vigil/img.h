@@ -1,0 +1,149 @@
+/* Image decoding from memory (JPEG via libjpeg-turbo, PNG via libpng) to 8-bit RGB or grey. */
+#ifndef VIGIL_IMG_H
+#define VIGIL_IMG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes vg_img_sniff() needs to recognise every format it knows. */
+#define VG_IMG_SNIFF_LEN 8
+
+/*
+ * Default limits, checked from the image header BEFORE any pixel memory is allocated.
+ * 100 MP covers every phone and most DSLR photos (a 108 MP sensor bins to 12 MP by default);
+ * the budget bounds everything the decoder holds for one image: the output pixels, libjpeg's
+ * coefficient buffer of a progressive JPEG, libpng's rows of an interlaced image.
+ */
+#define VG_IMG_MAX_PIXELS_DEFAULT (100ull * 1000ull * 1000ull)
+#define VG_IMG_MAX_BYTES_DEFAULT (1024ull * 1024ull * 1024ull)
+/* A progressive JPEG can hold any number of scans, each a full pass over the coefficients; real
+ * encoders write 10 or fewer. More than this is refused (VG_E_LIMIT). */
+#define VG_IMG_MAX_SCANS_DEFAULT 100u
+
+/* Formats recognised by magic bytes. Values may reach reports: append only. */
+typedef enum vg_img_format {
+    VG_IMG_NONE = 0, /* not an image vigil decodes */
+    VG_IMG_JPEG = 1, /* FF D8 FF */
+    VG_IMG_PNG = 2   /* 89 50 4E 47 0D 0A 1A 0A */
+} vg_img_format;
+
+/* Per-decoder limits; zero in a field means "use the default". */
+typedef struct vg_img_limits {
+    uint64_t max_pixels; /* width * height */
+    uint64_t max_bytes;  /* memory budget per image (pixels + decoder working memory) */
+    uint32_t max_scans;  /* progressive JPEG scans */
+} vg_img_limits;
+
+/*
+ * A decoded image, borrowed from the decoder: `pixels` stays valid until the next decode,
+ * vg_img_dec_wipe() or vg_img_dec_free() on the same decoder. Never write it anywhere.
+ *
+ * Samples are 8-bit. channels == 3: interleaved R, G, B; channels == 1: grey (the source had one
+ * channel: a greyscale JPEG or a grey / grey+alpha PNG). Row y starts at pixels + y * stride.
+ * Alpha is dropped, not composited (Meta's PDQ reference does the same): the stored colour of a
+ * transparent pixel is what is hashed.
+ */
+typedef struct vg_img {
+    const uint8_t *pixels;
+    uint32_t width;
+    uint32_t height;
+    size_t stride;        /* bytes per row, >= width * channels */
+    unsigned channels;    /* 1 or 3 */
+    vg_img_format format; /* what was decoded */
+    bool progressive;     /* JPEG only: progressive (multi-scan) file */
+    unsigned scale_denom; /* 1 for a full decode; 2, 4 or 8 for a DCT-scaled JPEG decode */
+    uint32_t full_width;  /* size in the header (before any DCT scaling) */
+    uint32_t full_height;
+} vg_img;
+
+/* A decoder with its reusable buffers. Single-threaded: one per worker. */
+typedef struct vg_img_dec vg_img_dec;
+
+/*
+ * Recognise an image format by its first bytes (never by file name).
+ * @param[in] buf  the first n bytes of the data (n >= VG_IMG_SNIFF_LEN recognises every format).
+ * @return the format, or VG_IMG_NONE. Thread-safe.
+ */
+vg_img_format vg_img_sniff(const void *buf, size_t n);
+
+/* Short lower-case name of a format ("jpeg", "png", "none"); never NULL. Thread-safe. */
+const char *vg_img_format_name(vg_img_format f);
+
+/*
+ * Create a decoder.
+ * @param[out] out  receives the decoder, owned by the caller (vg_img_dec_free()).
+ * @param[in]  lim  limits, or NULL for the defaults; copied.
+ * @return VG_OK or VG_E_NOMEM (*out is then NULL).
+ */
+vg_status vg_img_dec_open(vg_img_dec **out, const vg_img_limits *lim);
+
+/*
+ * Decode a whole image held in memory, recognised by its magic bytes, at full size.
+ *
+ * JPEG: libjpeg-turbo defaults (ISLOW integer IDCT, fancy upsampling), so the pixels equal
+ * djpeg's and ImageMagick's; baseline, progressive, restart markers; greyscale gives channels 1;
+ * CMYK / YCCK (Adobe-inverted as Photoshop writes them) are converted R = C*K/255 etc., rounded.
+ * PNG: every colour type and bit depth; palette expanded, tRNS and alpha dropped, 1/2/4-bit grey
+ * scaled to 0..255, 16-bit samples scaled to 8 bits as libpng does (v*255/65535, rounded). This
+ * differs on purpose from the C++ PDQ CLI, whose ImageMagick→CImg path keeps the LOW byte of each
+ * 16-bit sample (a bug): vigil's PDQ of a 16-bit PNG matches pdqhash on properly scaled pixels.
+ *
+ * Corrupt or truncated data: the decode FAILS with VG_E_FORMAT and a reason in
+ * vg_img_dec_errmsg(); vigil never hashes a partly decoded image, whose grey fill would give a
+ * hash that exists in no list and cannot be reproduced by other tools. libjpeg warnings that
+ * leave the pixels complete (e.g. extraneous bytes before a marker) are tolerated.
+ *
+ * Limits are checked from the header before pixel memory is allocated (VG_E_LIMIT, with the
+ * claimed size in the message). Nothing is printed and no longjmp escapes.
+ *
+ * @param[in]  buf, n  the encoded image; borrowed for the call only.
+ * @param[out] img     the decoded image (see vg_img for the lifetime of its pixels).
+ * @return VG_OK; VG_E_UNSUPPORTED (not a JPEG or PNG, including empty input); VG_E_FORMAT
+ *         (corrupt or truncated); VG_E_LIMIT (a limit exceeded); VG_E_NOMEM. On failure *img is
+ *         zeroed.
+ */
+vg_status vg_img_decode(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/*
+ * Decode a JPEG with libjpeg-turbo's DCT-domain scaling (scale_num 1 / scale_denom), for the
+ * screening path: much less IDCT and colour work on baseline files. scale_denom is 1, 2, 4 or 8;
+ * 0 chooses the largest of 8, 4, 2 that keeps both sides >= min_side (else 1). Output sizes are
+ * ceil(full / denom). A PNG is decoded at full size (scale_denom reported as 1).
+ * Pixels differ from a full decode: never report a hash of them as the exact one.
+ * @return as vg_img_decode(); VG_E_INVAL for another scale_denom.
+ */
+vg_status vg_img_decode_scaled(vg_img_dec *d, const void *buf, size_t n, unsigned scale_denom,
+                               uint32_t min_side, vg_img *img);
+
+/*
+ * Read only the header: format, size, progressive flag. No pixel memory is touched.
+ * @return as vg_img_decode(), except VG_E_LIMIT is still reported when the header exceeds one.
+ */
+vg_status vg_img_probe(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/*
+ * The reason for the last failure on this decoder ("" after a success). Valid until the next call
+ * on d; never contains pixel data.
+ */
+const char *vg_img_dec_errmsg(const vg_img_dec *d);
+
+/*
+ * Wipe the pixels of the last image now (OPENSSL_cleanse), keeping the buffers for reuse.
+ * Any vg_img from this decoder becomes invalid.
+ */
+void vg_img_dec_wipe(vg_img_dec *d);
+
+/* Wipe and release everything; NULL is accepted. */
+void vg_img_dec_free(vg_img_dec *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_IMG_H */
