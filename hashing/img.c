@@ -94,6 +94,7 @@ const char *vg_img_dec_errmsg(const vg_img_dec *d) {
 vg_status vg_img_fail(vg_img_dec *d, vg_status st, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started above */
     vsnprintf(d->errmsg, sizeof d->errmsg, fmt, ap);
     va_end(ap);
     return st;

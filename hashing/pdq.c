@@ -306,7 +306,7 @@ static void run_v1(vg_pdq *p, struct run *R) {
 /* Second vertical pass over the 64 kept columns; the sampled rows land in A. */
 static void run_v2(vg_pdq *p, const struct run *R, float A[64][64]) {
     float S[64] __attribute__((aligned(32))) = {0};
-    float out[64] __attribute__((aligned(32)));
+    float out[64] __attribute__((aligned(32))) = {0};
     struct vpass v = {.S = S, .width = 64, .L = R->H, .w = R->wV, .half = (R->wV + 2) / 2};
     const float *hs = p->hs.p;
     unsigned jr = 0;
