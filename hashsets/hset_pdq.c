@@ -20,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/hamming.h"
+
 #include "hset_impl.h"
 
-/* TODO(#4): use vigil/hamming.h kernels (SIMD dispatch) once they land; until then the hot
- * loops are compiled twice, with and without the popcnt instruction, and picked at load time. */
+/* Candidate verification is bound by DRAM latency, not arithmetic: it stays here, pipelined
+ * across buckets and tables, compiled with and without POPCNT and picked at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define HOT __attribute__((target_clones("popcnt", "default")))
 #else
@@ -34,12 +36,12 @@
 #define PF 16u               /* candidates in flight (prefetch distance) */
 #define SINGLE_SCAN_RATIO 8u /* a streamed code costs ~1/8 of a random candidate */
 #define BATCH_SCAN_RATIO 16u /* a code in a cache-resident tile costs ~1/16 */
-#define TILE 1024u           /* codes per tile of a batched scan: 32 KiB */
 #define MAX_MIH_RADIUS 47u   /* s <= 2: at most 137 probes per table */
 
 /* One query being answered. */
 struct query {
     const vg_hset *h;
+    const uint8_t *code; /* the query's 32 bytes */
     uint64_t qw[4];
     uint32_t qi, r, s;
     vg_hset_hit_fn fn;
@@ -147,15 +149,26 @@ HOT static vg_status mih_query(const struct query *q, const uint8_t *qc) {
     return st;
 }
 
-/* ---- scans ---- */
+/* ---- scans (vigil/hamming.h kernels: AVX-512, AVX2, POPCNT or scalar, chosen at run time) ---- */
 
-HOT static vg_status scan_query(const struct query *q, uint64_t from, uint64_t to) {
+/* Codes per vg_hamming_within() call: every match of a block fits the stack buffer. */
+#define SCAN_BLOCK 2048u
+/* Queries per vg_hamming_batch() call, and its hit buffer: a tile with more hits than this is
+ * redone query by query. */
+#define BATCH_GROUP 64u
+#define BATCH_HITS 4096u
+
+static vg_status scan_query(const struct query *q, uint64_t from, uint64_t to) {
     const uint8_t *codes = q->h->codes;
-    uint64_t x[4];
-    for (uint64_t i = from; i < to; i++) {
-        uint32_t d = dist4(q->qw, codes + i * VHS_PDQ_LEN, x);
-        if (d <= q->r) {
-            vg_status st = emit(q, i, d);
+    uint32_t idx[SCAN_BLOCK];
+    for (uint64_t pos = from; pos < to; pos += SCAN_BLOCK) {
+        size_t len = to - pos < SCAN_BLOCK ? (size_t)(to - pos) : SCAN_BLOCK, cnt = 0;
+        if (vg_hamming_within(q->code, codes + pos * VHS_PDQ_LEN, len, q->r, idx, SCAN_BLOCK,
+                              &cnt) != VG_OK)
+            return VG_E_INVAL; /* cannot happen: len <= SCAN_BLOCK */
+        for (size_t k = 0; k < cnt; k++) {
+            uint64_t i = pos + idx[k];
+            vg_status st = emit(q, i, vg_hamming_dist(q->code, codes + i * VHS_PDQ_LEN));
             if (st != VG_OK)
                 return st;
         }
@@ -163,17 +176,39 @@ HOT static vg_status scan_query(const struct query *q, uint64_t from, uint64_t t
     return VG_OK;
 }
 
+/* Queries qs[0..nq) (codes also packed in qbuf) against codes [t, end): one kernel call. */
+static vg_status scan_group(struct query *qs, const uint8_t *qbuf, size_t nq, uint64_t t,
+                            uint64_t end, vg_hamming_hit *hits) {
+    const uint8_t *codes = qs[0].h->codes;
+    size_t cnt = 0;
+    vg_status st = vg_hamming_batch(qbuf, nq, codes + t * VHS_PDQ_LEN, (size_t)(end - t), qs[0].r,
+                                    hits, BATCH_HITS, &cnt);
+    if (st == VG_E_LIMIT) { /* a dense tile: query by query, with room for every match */
+        for (size_t i = 0; i < nq && (st = scan_query(&qs[i], t, end)) == VG_OK;)
+            i++;
+        return st;
+    }
+    for (size_t k = 0; k < cnt && st == VG_OK; k++)
+        st = emit(&qs[hits[k].query], t + hits[k].index, hits[k].dist);
+    return st;
+}
+
 /* Every query in qs[0..nq) against every code, one cache-resident tile of codes at a time. */
 static vg_status scan_batch(struct query *qs, size_t nq, uint64_t n) {
-    for (uint64_t t = 0; t < n; t += TILE) {
-        uint64_t end = n - t < TILE ? n : t + TILE;
-        for (size_t i = 0; i < nq; i++) {
-            vg_status st = scan_query(&qs[i], t, end);
-            if (st != VG_OK)
-                return st;
-        }
+    uint8_t *qbuf = malloc(nq * VHS_PDQ_LEN);
+    vg_hamming_hit *hits = malloc(BATCH_HITS * sizeof *hits);
+    vg_status st = qbuf && hits ? VG_OK : VG_E_NOMEM;
+    for (size_t i = 0; i < nq && st == VG_OK; i++)
+        memcpy(qbuf + i * VHS_PDQ_LEN, qs[i].code, VHS_PDQ_LEN);
+    for (uint64_t t = 0; t < n && st == VG_OK; t += VG_HAMMING_TILE) {
+        uint64_t end = n - t < VG_HAMMING_TILE ? n : t + VG_HAMMING_TILE;
+        for (size_t g = 0; g < nq && st == VG_OK; g += BATCH_GROUP)
+            st = scan_group(qs + g, qbuf + g * VHS_PDQ_LEN,
+                            nq - g < BATCH_GROUP ? nq - g : BATCH_GROUP, t, end, hits);
     }
-    return VG_OK;
+    free(hits);
+    free(qbuf);
+    return st;
 }
 
 /* ---- entry points ---- */
@@ -181,6 +216,7 @@ static vg_status scan_batch(struct query *qs, size_t nq, uint64_t n) {
 static void query_init(struct query *q, const vg_hset *h, const uint8_t *code, uint32_t qi,
                        unsigned radius, vg_hset_hit_fn fn, void *ctx) {
     q->h = h;
+    q->code = code;
     for (int w = 0; w < 4; w++)
         q->qw[w] = load64(code + 8 * w);
     q->qi = qi;

@@ -189,6 +189,33 @@ Test(pdq_search, clustered_codes_match_brute_force_in_every_mode) {
     free(q);
 }
 
+Test(pdq_search, one_dense_cluster_in_a_big_batch_matches_brute_force) {
+    /* Every query is near every code, so each tile of the batched scan has more hits than the
+     * hit buffer holds and is redone query by query. */
+    enum { N = 5000, NQ = 70 };
+    fx_seed("pdq_search.dense", 11);
+    uint8_t centre[32], *db = malloc(32 * (size_t)N), *q = malloc(32 * NQ);
+    cr_assert(db && q);
+    fx_bytes(centre, 32);
+    for (size_t i = 0; i < N; i++) {
+        memcpy(db + 32 * i, centre, 32);
+        fx_flip(db + 32 * i, (unsigned)(fx_next() % 11));
+    }
+    for (size_t i = 0; i < NQ; i++) {
+        memcpy(q + 32 * i, centre, 32);
+        fx_flip(q + 32 * i, (unsigned)(fx_next() % 16));
+    }
+    vg_hset *h = build_open(db, N, 0);
+    uint16_t *ref = brute(h, q, NQ);
+    compare(h, q, NQ, ref, 31, VG_HSET_SEARCH_AUTO, 1);
+    compare(h, q, NQ, ref, 20, VG_HSET_SEARCH_SCAN, 1);
+    compare(h, q, NQ, ref, 31, VG_HSET_SEARCH_AUTO, 0);
+    free(ref);
+    vg_hset_close(h);
+    free(db);
+    free(q);
+}
+
 /* ---- small cases ---- */
 
 static vg_status stop_after_one(void *ctx, const vg_hset_hit *hit) {
