@@ -16,6 +16,7 @@
 #include "vigil/arc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -121,10 +122,10 @@ void vg_arc_free(vg_arc *a) {
 /* The buffers of level d, created on first use. */
 static struct lvl *level(vg_arc *a, size_t d) {
     if (d >= a->n_lv) {
-        struct lvl **lv = realloc(a->lv, (d + 1) * sizeof *lv);
+        struct lvl **lv = realloc(a->lv, (d + 1) * sizeof(struct lvl *));
         if (!lv)
             return NULL;
-        memset(lv + a->n_lv, 0, (d + 1 - a->n_lv) * sizeof *lv);
+        memset(lv + a->n_lv, 0, (d + 1 - a->n_lv) * sizeof(struct lvl *));
         a->lv = lv;
         a->n_lv = d + 1;
     }
@@ -529,9 +530,14 @@ static void entry_stream(vg_arc *a, struct ent *e, struct lvl *l, size_t hl, vg_
         n = e->replay_len; /* head not consumed by the child: digest it below */
         r = e->limit != VG_LIM_NONE || e->err[0] ? -1 : 1;
     }
-    for (; r > 0; r = ent_next(e, &p, &n))
-        if (n && vg_digest_update(l->dg, p, n) != VG_OK)
+    while (r > 0) {
+        if (n && vg_digest_update(l->dg, p, n) != VG_OK) {
+            snprintf(e->err, sizeof e->err, "digest failure");
             r = -1;
+            break;
+        }
+        r = ent_next(e, &p, &n);
+    }
     if (r < 0) {
         entry_stopped(a, e, l->path, depth);
         return;
