@@ -37,6 +37,7 @@ struct lvl {
     size_t whole_cap;
     char *path;
     size_t path_cap;
+    char *name; /* the current entry's name inside its archive */
 };
 
 struct vg_arc {
@@ -45,6 +46,7 @@ struct vg_arc {
     uint8_t *fdbuf;
     struct lvl **lv; /* pointers: a level's address must not move while deeper levels grow */
     size_t n_lv;
+    const char **inner; /* names of lv[1..d], handed out with events */
     /* per top-level file */
     uint64_t files, total_out, in_bytes;
     struct timespec deadline;
@@ -112,9 +114,11 @@ void vg_arc_free(vg_arc *a) {
         free(a->lv[i]->head);
         free(a->lv[i]->whole);
         free(a->lv[i]->path);
+        free(a->lv[i]->name);
         free(a->lv[i]);
     }
     free(a->lv);
+    free(a->inner);
     free(a->fdbuf);
     free(a);
 }
@@ -128,6 +132,10 @@ static struct lvl *level(vg_arc *a, size_t d) {
         memset(lv + a->n_lv, 0, (d + 1 - a->n_lv) * sizeof(struct lvl *));
         a->lv = lv;
         a->n_lv = d + 1;
+        const char **inner = realloc(a->inner, (d + 1) * sizeof(const char *));
+        if (!inner)
+            return NULL;
+        a->inner = inner;
     }
     if (!a->lv[d] && !(a->lv[d] = calloc(1, sizeof *a->lv[d])))
         return NULL;
@@ -164,6 +172,10 @@ const char *vg_arc_limit_str(vg_arc_limit l) {
 static void emit(vg_arc *a, vg_arc_event *ev) {
     if (a->st != VG_OK)
         return;
+    for (unsigned d = 1; d <= ev->depth; d++)
+        a->inner[d - 1] = a->lv[d]->name;
+    ev->inner = ev->depth ? a->inner : NULL;
+    ev->n_inner = ev->depth;
     vg_status st = a->fn(a->ctx, ev);
     if (st != VG_OK)
         a->st = st;
@@ -175,11 +187,60 @@ static void emit_simple(vg_arc *a, vg_arc_kind k, const char *path, unsigned dep
     emit(a, &ev);
 }
 
+/* The configured maximum of a limit, for the record. */
+static uint64_t limit_max(const vg_arc *a, vg_arc_limit lim) {
+    switch (lim) {
+    case VG_LIM_DEPTH:
+        return a->lim.max_depth;
+    case VG_LIM_FILES:
+        return a->lim.max_files;
+    case VG_LIM_ENTRY_BYTES:
+        return a->lim.max_entry_bytes;
+    case VG_LIM_TOTAL_BYTES:
+        return a->lim.max_total_bytes;
+    case VG_LIM_RATIO:
+        return a->lim.max_ratio;
+    case VG_LIM_TIME:
+        return a->lim.max_time_ms;
+    case VG_LIM_NONE:
+        break;
+    }
+    return 0;
+}
+
+/* The value that broke a limit, as far as it is known when it is hit. */
+static uint64_t limit_value(const vg_arc *a, vg_arc_limit lim, uint64_t entry_bytes) {
+    switch (lim) {
+    case VG_LIM_FILES:
+        return a->files;
+    case VG_LIM_ENTRY_BYTES:
+        return entry_bytes;
+    case VG_LIM_TOTAL_BYTES:
+        return a->total_out;
+    case VG_LIM_RATIO:
+        return a->in_bytes ? a->total_out / a->in_bytes : 0;
+    case VG_LIM_TIME:
+        return a->lim.max_time_ms + 1;
+    case VG_LIM_DEPTH:
+    case VG_LIM_NONE:
+        break;
+    }
+    return 0;
+}
+
+/* A limit record; value is what broke it (for depth: the depth that would have been opened). */
 static void emit_limit(vg_arc *a, const char *path, unsigned depth, vg_arc_limit lim,
-                       const char *what) {
+                       const char *what, uint64_t value) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s: limit %s", what, vg_arc_limit_str(lim));
-    emit_simple(a, VG_ARC_LIMIT, path, depth, lim, msg);
+    vg_arc_event ev = {.kind = VG_ARC_LIMIT,
+                       .path = path,
+                       .depth = depth,
+                       .limit = lim,
+                       .detail = msg,
+                       .limit_value = value,
+                       .limit_max = limit_max(a, lim)};
+    emit(a, &ev);
 }
 
 /* ---- accounting ---- */
@@ -432,7 +493,7 @@ static void entry_stopped(vg_arc *a, struct ent *e, const char *path, unsigned d
     if (ent_stopped_by_scan(e))
         return; /* interrupted, or the whole file's limit: reported once at the top */
     if (e->limit != VG_LIM_NONE)
-        emit_limit(a, path, depth, e->limit, "not hashed");
+        emit_limit(a, path, depth, e->limit, "not hashed", limit_value(a, e->limit, e->pos));
     else
         emit_simple(a, VG_ARC_ERROR, path, depth, VG_LIM_NONE, e->err);
     if (e->limit == VG_LIM_ENTRY_BYTES)
@@ -490,7 +551,7 @@ static void entry_whole(vg_arc *a, struct ent *e, struct lvl *l, size_t hl, vg_s
     emit(a, &ev);
     if (needs_whole(t) && a->st == VG_OK) {
         if (depth + 1 > a->lim.max_depth)
-            emit_limit(a, l->path, depth, VG_LIM_DEPTH, "archive not opened");
+            emit_limit(a, l->path, depth, VG_LIM_DEPTH, "archive not opened", depth + 1);
         else
             scan_child_mem(a, l->whole, len, l->path, depth + 1);
     }
@@ -507,7 +568,7 @@ static void entry_stream(vg_arc *a, struct ent *e, struct lvl *l, size_t hl, vg_
     vg_digest_reset(l->dg);
     bool open = vg_sniff_is_archive(t);
     if (open && depth + 1 > a->lim.max_depth) {
-        emit_limit(a, l->path, depth, VG_LIM_DEPTH, "archive not opened");
+        emit_limit(a, l->path, depth, VG_LIM_DEPTH, "archive not opened", depth + 1);
         open = false;
     }
     const uint8_t *p = l->head;
@@ -525,7 +586,7 @@ static void entry_stream(vg_arc *a, struct ent *e, struct lvl *l, size_t hl, vg_
         if (archive_read_open(ar, e, NULL, ent_read, NULL) == ARCHIVE_OK)
             scan_reader(a, ar, l->path, depth + 1, e);
         else if (!ent_stopped_by_scan(e) && e->limit == VG_LIM_NONE && !e->err[0])
-            emit_simple(a, VG_ARC_ERROR, l->path, depth + 1, VG_LIM_NONE, archive_error_string(ar));
+            emit_simple(a, VG_ARC_ERROR, l->path, depth, VG_LIM_NONE, archive_error_string(ar));
         archive_read_free(ar);
         n = e->replay_len; /* head not consumed by the child: digest it below */
         r = e->limit != VG_LIM_NONE || e->err[0] ? -1 : 1;
@@ -595,7 +656,9 @@ static bool header(vg_arc *a, struct archive *ar, struct archive_entry *ae, cons
         raw_name(path, raw, sizeof raw);
         name = raw;
     }
-    if (!set_path(l, path, name ? name : "?")) {
+    free(l->name);
+    l->name = strdup(name ? name : "?");
+    if (!l->name || !set_path(l, path, l->name)) {
         a->st = VG_E_NOMEM;
         return false;
     }
@@ -616,7 +679,8 @@ static bool header(vg_arc *a, struct archive *ar, struct archive_entry *ae, cons
     }
     if (a->lim.max_entry_bytes && archive_entry_size_is_set(ae) &&
         (uint64_t)archive_entry_size(ae) > a->lim.max_entry_bytes) {
-        emit_limit(a, l->path, depth, VG_LIM_ENTRY_BYTES, "not hashed");
+        emit_limit(a, l->path, depth, VG_LIM_ENTRY_BYTES, "not hashed",
+                   (uint64_t)archive_entry_size(ae));
         struct ent e = {.arc = a, .a = ar};
         ent_discard(&e);
         return true;
@@ -644,12 +708,12 @@ static void scan_reader(vg_arc *a, struct archive *ar, const char *path, unsigne
                 char msg[200];
                 snprintf(msg, sizeof msg, "%s: %s", first ? "not opened" : "archive truncated",
                          m ? m : "unreadable");
-                emit_simple(a, VG_ARC_ERROR, path, depth, VG_LIM_NONE, msg);
+                emit_simple(a, VG_ARC_ERROR, path, depth - 1, VG_LIM_NONE, msg);
             }
             break;
         }
         if (first && archive_format(ar) == ARCHIVE_FORMAT_RAW && archive_filter_count(ar) <= 1) {
-            emit_simple(a, VG_ARC_ERROR, path, depth, VG_LIM_NONE,
+            emit_simple(a, VG_ARC_ERROR, path, depth - 1, VG_LIM_NONE,
                         "not opened: no archive format recognised");
             break;
         }
@@ -672,7 +736,7 @@ static void scan_child_mem(vg_arc *a, const uint8_t *buf, size_t n, const char *
     if (archive_read_open_memory(ar, buf, n) == ARCHIVE_OK)
         scan_reader(a, ar, path, depth, NULL);
     else
-        emit_simple(a, VG_ARC_ERROR, path, depth, VG_LIM_NONE, archive_error_string(ar));
+        emit_simple(a, VG_ARC_ERROR, path, depth - 1, VG_LIM_NONE, archive_error_string(ar));
     archive_read_free(ar);
 }
 
@@ -696,20 +760,20 @@ static void start(vg_arc *a, vg_arc_fn fn, void *ctx) {
 /* After the top-level file: one record when a whole-file limit cut the scan short. */
 static vg_status finish(vg_arc *a, const char *path) {
     if (a->st == VG_OK && a->stop != VG_LIM_NONE)
-        emit_limit(a, path, 0, a->stop, "entries not examined");
+        emit_limit(a, path, 0, a->stop, "entries not examined", limit_value(a, a->stop, 0));
     return a->st;
 }
 
 vg_status vg_arc_scan_fd(vg_arc *a, int fd, const char *path, vg_arc_fn fn, void *ctx) {
     start(a, fn, ctx);
     if (a->lim.max_depth == 0) {
-        emit_limit(a, path, 0, VG_LIM_DEPTH, "archive not opened");
+        emit_limit(a, path, 0, VG_LIM_DEPTH, "archive not opened", 1);
         return a->st;
     }
     if (!a->fdbuf && !(a->fdbuf = malloc(FD_BUF)))
         return VG_E_NOMEM;
     if (lseek(fd, 0, SEEK_SET) < 0) {
-        emit_simple(a, VG_ARC_ERROR, path, 1, VG_LIM_NONE, strerror(errno));
+        emit_simple(a, VG_ARC_ERROR, path, 0, VG_LIM_NONE, strerror(errno));
         return a->st;
     }
     struct fdsrc src = {.arc = a, .fd = fd};
@@ -722,7 +786,7 @@ vg_status vg_arc_scan_fd(vg_arc *a, int fd, const char *path, vg_arc_fn fn, void
     if (archive_read_open1(ar) == ARCHIVE_OK)
         scan_reader(a, ar, path, 1, NULL);
     else
-        emit_simple(a, VG_ARC_ERROR, path, 1, VG_LIM_NONE, archive_error_string(ar));
+        emit_simple(a, VG_ARC_ERROR, path, 0, VG_LIM_NONE, archive_error_string(ar));
     archive_read_free(ar);
     return finish(a, path);
 }
@@ -731,7 +795,7 @@ vg_status vg_arc_scan_mem(vg_arc *a, const void *buf, size_t n, const char *path
                           void *ctx) {
     start(a, fn, ctx);
     if (a->lim.max_depth == 0) {
-        emit_limit(a, path, 0, VG_LIM_DEPTH, "archive not opened");
+        emit_limit(a, path, 0, VG_LIM_DEPTH, "archive not opened", 1);
         return a->st;
     }
     a->in_bytes = n;

@@ -59,18 +59,23 @@ typedef enum vg_arc_kind {
 /*
  * One event. Pointers are borrowed, valid during the callback only. path names the entry as
  * "outer.zip!dir/inner.tar.gz!a/b.jpg" (the top-level path, then "!" + the name inside each
- * archive). For VG_ARC_ENTRY, data holds the whole content when it was buffered (images), so
- * the caller can decode it; otherwise data is NULL and only the digests are known.
+ * archive); inner[0..n_inner) holds the same names unambiguously (a name may contain '!').
+ * For VG_ARC_ENTRY, data holds the whole content when it was buffered (images), so the caller
+ * can decode it; otherwise data is NULL and only the digests are known.
  */
 typedef struct vg_arc_event {
     vg_arc_kind kind;
     const char *path;
-    unsigned depth; /* 1 for entries of the top-level file */
+    const char *const *inner;
+    size_t n_inner;
+    unsigned depth; /* = n_inner: 0 names the top-level file, 1 its entries, ... */
     vg_sniff_type type;
     vg_digests dg;
     const uint8_t *data;
     size_t data_len;
     vg_arc_limit limit;
+    uint64_t limit_value; /* what broke the limit (bytes, entries, depth, ratio, ms) */
+    uint64_t limit_max;   /* the configured maximum */
     const char *detail;
 } vg_arc_event;
 

@@ -25,6 +25,8 @@ struct ev {
     uint64_t size;
     size_t data_len;
     char detail[200];
+    char inner[512]; /* inner names joined with '|' */
+    uint64_t limit_value, limit_max;
 };
 
 static struct ev evs[MAX_EV];
@@ -55,6 +57,14 @@ static vg_status record(void *ctx, const vg_arc_event *e) {
         r->size = e->dg.size;
     }
     r->data_len = e->data ? e->data_len : 0;
+    r->inner[0] = '\0';
+    cr_assert_eq(e->n_inner, e->depth);
+    for (size_t i = 0; i < e->n_inner; i++) {
+        strncat(r->inner, i ? "|" : "", sizeof r->inner - strlen(r->inner) - 1);
+        strncat(r->inner, e->inner[i], sizeof r->inner - strlen(r->inner) - 1);
+    }
+    r->limit_value = e->limit_value;
+    r->limit_max = e->limit_max;
     snprintf(r->detail, sizeof r->detail, "%s", e->detail ? e->detail : "");
     return VG_OK;
 }
@@ -242,6 +252,7 @@ Test(arc, nested_archives_are_opened_and_named_with_bangs) {
         dump();
     cr_assert_not_null(e);
     cr_assert_eq(e->depth, 3);
+    cr_assert_str_eq(e->inner, "mid.zip|in/inner.tgz|dir/a.txt");
     sha256_of("alpha\n", 6, want);
     cr_assert_str_eq(e->sha256, want);
     /* The containers themselves are hashed too, over their exact bytes. */
@@ -307,6 +318,8 @@ Test(arc, fifty_deep_nesting_stops_at_the_default_depth_with_a_record) {
             cr_assert_eq(evs[i].limit, VG_LIM_DEPTH);
             cr_assert_eq(evs[i].depth, VG_ARC_MAX_DEPTH);
             cr_assert_str_eq(evs[i].detail, "archive not opened: limit max-depth");
+            cr_assert_eq(evs[i].limit_value, VG_ARC_MAX_DEPTH + 1);
+            cr_assert_eq(evs[i].limit_max, VG_ARC_MAX_DEPTH);
         }
     /* Every level up to the limit was still hashed, the last one included. */
     cr_assert_eq(count(VG_ARC_ENTRY), VG_ARC_MAX_DEPTH);
@@ -332,6 +345,8 @@ Test(arc, entry_over_the_size_limit_is_not_hashed_and_the_next_one_is) {
         cr_assert_eq(find("l!big")->kind, VG_ARC_LIMIT);
         cr_assert_eq(find("l!big")->limit, VG_LIM_ENTRY_BYTES);
         cr_assert_str_eq(find("l!big")->detail, "not hashed: limit max-entry-size");
+        cr_assert_gt(find("l!big")->limit_value, 1u << 20);
+        cr_assert_eq(find("l!big")->limit_max, 1u << 20);
         cr_assert_eq(find("l!small")->kind, VG_ARC_ENTRY);
         cr_assert_eq(n_ev, 2);
         free(buf);
@@ -358,6 +373,8 @@ Test(arc, entry_count_limit_is_recorded_for_the_file) {
     cr_assert_not_null(e);
     cr_assert_eq(e->limit, VG_LIM_FILES);
     cr_assert_str_eq(e->detail, "entries not examined: limit max-files");
+    cr_assert_eq(e->depth, 0);
+    cr_assert_eq(e->limit_value, 6);
     free(buf);
 }
 
@@ -480,6 +497,7 @@ Test(arc, truncated_and_bogus_archives_are_errors_with_reasons) {
     cr_assert_eq(scan_mem((const uint8_t *)"7z\xbc\xaf\x27\x1c garbage", 15, "bad.7z"), VG_OK);
     cr_assert_eq(count(VG_ARC_ERROR), 1);
     cr_assert_str_eq(evs[0].path, "bad.7z");
+    cr_assert_eq(evs[0].depth, 0);
     cr_assert(strncmp(evs[0].detail, "not opened", 10) == 0, "%s", evs[0].detail);
     free(buf);
 }
