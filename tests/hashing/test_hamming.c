@@ -144,11 +144,11 @@ ParameterizedTest(int *lv, hamming, many_matches_scalar_on_every_tail) {
 
 /* within at radius r against a plain filter of the naive distances, with and without room. */
 static void check_within(const vg_hamming_kernels *k, const uint8_t *q, const uint8_t *codes,
-                         size_t n, unsigned r) {
+                         size_t n, const unsigned *dists, unsigned r) {
     uint32_t want[MAXN], got[MAXN + 1];
     size_t nw = 0, c = 0;
     for (size_t i = 0; i < n; i++)
-        if (naive_dist(q, codes + 32 * i) <= r)
+        if (dists[i] <= r)
             want[nw++] = 1000 + (uint32_t)i;
     for (size_t cap = nw;; cap /= 2) {
         for (size_t i = 0; i <= MAXN; i++)
@@ -173,13 +173,15 @@ ParameterizedTest(int *lv, hamming, within_matches_scalar_on_every_tail_and_radi
         uint8_t *codes = codes_alloc(n, &block);
         fill(q, 32);
         make_codes(q, codes, n);
+        unsigned d[MAXN];
+        for (size_t i = 0; i < n; i++)
+            d[i] = naive_dist(q, codes + 32 * i);
         for (size_t i = 0; i < sizeof radii / sizeof radii[0]; i++)
-            check_within(k, q, codes, n, radii[i]);
+            check_within(k, q, codes, n, d, radii[i]);
         for (size_t i = 0; i < n; i++) { /* r = d exactly keeps code i; r = d - 1 drops it */
-            unsigned d = naive_dist(q, codes + 32 * i);
-            check_within(k, q, codes, n, d);
-            if (d > 0)
-                check_within(k, q, codes, n, d - 1);
+            check_within(k, q, codes, n, d, d[i]);
+            if (d[i] > 0)
+                check_within(k, q, codes, n, d, d[i] - 1);
         }
         free(block);
     }
