@@ -12,6 +12,8 @@ enum {
 
 /* Each sub-command gets argv with argv[0] = its own name; returns the process exit code. */
 int vg_cmd_hash(int argc, char **argv);
+int vg_cmd_keygen(int argc, char **argv);
+int vg_cmd_verify(int argc, char **argv);
 
 /* Print "vigil: " + fmt to stderr. */
 void vg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

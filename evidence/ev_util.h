@@ -1,0 +1,60 @@
+/* ev_util.h — helpers shared inside evidence/ (not a public header): byte buffers, base64,
+ * SHA-256, UUIDs, RFC 3339 times and crash-safe file writes. */
+#ifndef VIGIL_EV_UTIL_H
+#define VIGIL_EV_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/status.h"
+
+/* A growable byte buffer, always NUL-terminated when p != NULL. Zero-initialise to start. */
+typedef struct vg_ev_buf {
+    char *p;
+    size_t n, cap;
+} vg_ev_buf;
+
+vg_status vg_ev_buf_add(vg_ev_buf *b, const void *p, size_t n);
+vg_status vg_ev_buf_str(vg_ev_buf *b, const char *s);
+vg_status vg_ev_buf_printf(vg_ev_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vg_ev_buf_free(vg_ev_buf *b);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n >= 1), or 0 if invalid. */
+size_t vg_ev_utf8_seq(const unsigned char *s, size_t n);
+
+/* RFC 4648 base64 with padding of n bytes into a new malloc'd string. */
+vg_status vg_ev_b64(const void *bytes, size_t n, char **out);
+/* Decode canonical padded base64 s[0..n) into out (cap bytes); VG_E_FORMAT if not canonical. */
+vg_status vg_ev_unb64(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen);
+
+/* SHA-256 of the concatenation of up to three parts (pass NULL, 0 for unused ones). */
+vg_status vg_ev_sha256(const void *a, size_t an, const void *b, size_t bn, const void *c, size_t cn,
+                       uint8_t out[32]);
+/* Lower-case hex into out (2n + 1 bytes). */
+void vg_ev_hex(const uint8_t *bytes, size_t n, char *out);
+/* Parse exactly 2n lower-case hex chars; false on any other input. */
+bool vg_ev_unhex(const char *s, size_t slen, uint8_t *out, size_t n);
+
+/* A random (v4) UUID: 16 bytes and its text (37 bytes incl. NUL). */
+vg_status vg_ev_uuid_new(uint8_t id[16], char text[37]);
+/* Parse the canonical lower-case 8-4-4-4-12 form; false if malformed. */
+bool vg_ev_uuid_parse(const char *text, uint8_t id[16]);
+
+/* Current UTC time as YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ (31 bytes incl. NUL); also the stamp
+ * YYYYmmddTHHMMSSZ (17 bytes) when stamp is not NULL. */
+void vg_ev_time_now(char out[31], char *stamp);
+
+/* Write data to dirfd/name crash-safely: a temporary name, fsync, rename, fsync the folder.
+ * Mode 0600. */
+vg_status vg_ev_write_atomic(int dirfd, const char *name, const void *data, size_t n);
+/* Read all of dirfd/name (at most cap bytes, else VG_E_LIMIT) into a malloc'd, NUL-terminated
+ * buffer. VG_E_NOTFOUND if it does not exist; VG_E_IO otherwise (errno kept). */
+vg_status vg_ev_read_all(int dirfd, const char *name, size_t cap, char **out, size_t *n);
+/* SHA-256 and size of dirfd/name, streamed. VG_E_NOTFOUND if missing, VG_E_IO otherwise. */
+vg_status vg_ev_sha256_file(int dirfd, const char *name, uint8_t out[32], uint64_t *size);
+/* Write all n bytes to fd (EINTR retried). */
+vg_status vg_ev_write_fd(int fd, const void *p, size_t n);
+
+#endif

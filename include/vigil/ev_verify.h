@@ -1,0 +1,66 @@
+/* Verifying a sealed evidence report against a pinned public key (`vigil verify`). */
+#ifndef VIGIL_EV_VERIFY_H
+#define VIGIL_EV_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vigil/ev_seal.h"
+#include "vigil/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The outcome; the values are `vigil verify`'s exit codes. */
+typedef enum vg_ev_outcome {
+    VG_EV_VERIFIED = 0,   /* every check passed against the pinned key */
+    VG_EV_TAMPERED = 1,   /* a check failed: altered, corrupt or spliced */
+    VG_EV_INCOMPLETE = 2, /* not sealed (crash, or the scan is still running) */
+    VG_EV_CANNOT = 3      /* could not verify (no key given, unreadable, unsupported) */
+} vg_ev_outcome;
+
+typedef struct vg_ev_verify_opts {
+    const char *dir;            /* the report folder */
+    const vg_ev_pubkey *pubkey; /* the pinned key; NULL: the seal is not checked and the
+                                   outcome is never VG_EV_VERIFIED */
+    const char *decrypt_key;    /* investigator's private key: decrypt preserved objects in
+                                   memory and compare plaintext SHA-256 (NULL: skip) */
+    const char *decrypt_cert;   /* its certificate (optional, selects the recipient) */
+    bool strict;                /* unexpected files in the folder fail instead of warn */
+} vg_ev_verify_opts;
+
+/*
+ * The verdict. reason is a stable dotted name ("sig.bad_signature", "records.prev", ...; the
+ * full list is in README), file and line say where (line 0: not line-specific), detail adds
+ * paths, hashes or counts — never content.
+ */
+typedef struct vg_ev_verdict {
+    vg_ev_outcome outcome;
+    char reason[48];
+    char file[96];
+    uint64_t line;
+    char detail[256];
+    uint64_t records;    /* records checked */
+    uint64_t consistent; /* incomplete reports: records 1..consistent chain correctly */
+    uint64_t decrypted;  /* preserved objects decrypted and matched */
+    char key_id[17];     /* key id the signature claims ("" if unreadable) */
+    int warnings;
+    char warning[256]; /* the first warning */
+} vg_ev_verdict;
+
+/*
+ * Check a report in the order: layout, signature (pinned key only), canonical summary, file
+ * digests, records (canonical, seq, prev chain), count, chain head and Merkle root,
+ * cross-references (counts, lists, preserved objects, summary vs records), the optional
+ * time-stamp request, and decryption of preserved objects (with decrypt_key). Stops at the first
+ * failure. Reads only; writes nothing.
+ * @return VG_OK when *v holds a verdict (whatever the outcome); VG_E_INVAL (bad options);
+ *         VG_E_NOMEM.
+ */
+vg_status vg_ev_verify(const vg_ev_verify_opts *o, vg_ev_verdict *v);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_EV_VERIFY_H */

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# test_evidence.sh — `vigil keygen` and `vigil verify`, and interoperability of sealed reports
+# with stock tools: minisign -V accepts report.sig, openssl cms -decrypt recovers preserved files
+# whose SHA-256 match the records, python3 -m json.tool parses every record, Python's
+# canonical JSON equals our bytes, openssl ts reads summary.tsq. Keys are made here.
+. "$(dirname "$0")/lib.sh"
+: "${VIGIL_MKREPORT:?VIGIL_MKREPORT must name the ev_mkreport helper}"
+PHOTOS=$VIGIL_TEST_DATA/photos
+cd "$TMP" || exit 1
+
+# --- keygen ---
+expect_rc "keygen writes a key pair" 0 "$VIGIL" keygen --out "$TMP/sign"
+check "private key is mode 0600" test "$(stat -c %a "$TMP/sign.key")" = 600
+check "private key is PKCS#8 Ed25519" bash -c "openssl pkey -in '$TMP/sign.key' -noout -text 2>/dev/null | grep -q ED25519"
+check "keygen prints the key id" grep -q "key id:" "$TMP/out"
+id=$(sed -n 's/^key id: *//p' "$TMP/out")
+check "public key file names the same key id" grep -q "minisign public key $id" "$TMP/sign.pub"
+expect_rc "keygen refuses to overwrite" 1 "$VIGIL" keygen --out "$TMP/sign"
+expect_rc "keygen without --out exits 3" 3 "$VIGIL" keygen
+"$VIGIL" keygen --out "$TMP/other" >/dev/null
+
+# --- investigator certificates (RSA and EC P-256) ---
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/inv.key" -out "$TMP/inv.crt" \
+    -subj "/CN=test investigator" -days 2 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/ec.key" \
+    -out "$TMP/ec.crt" -subj "/CN=test investigator EC" -days 2 2>/dev/null
+
+mkdir -p "$TMP/reports"
+R=$("$VIGIL_MKREPORT" "$TMP/reports" "$TMP/sign.key" "$TMP/inv.crt" --tsq \
+    "$PHOTOS/sk_rocket.jpg" "$PHOTOS/sk_chelsea.png")
+check "a report was written" test -d "$R"
+check "report folder is mode 0700" test "$(stat -c %a "$R")" = 700
+
+# --- vigil verify ---
+expect_rc "verify with the pinned key exits 0" 0 "$VIGIL" verify "$R" --pubkey "$TMP/sign.pub"
+check "verify prints OK" grep -q "^OK: 8 records, key $id" "$TMP/out"
+expect_rc "verify decrypts preserved files with the investigator key" 0 \
+    "$VIGIL" verify "$R" --pubkey "$TMP/sign.pub" --decrypt-key "$TMP/inv.key"
+check "verify says how many were decrypted" grep -q "2 preserved files decrypted and matched" "$TMP/out"
+expect_rc "verify without --pubkey never says OK (exit 3)" 3 "$VIGIL" verify "$R"
+check "it names the claimed key" grep -q "NOT VERIFIED: sig.not_checked.*$id" "$TMP/out"
+expect_rc "verify with another key exits 1" 1 "$VIGIL" verify "$R" --pubkey "$TMP/other.pub"
+check "reason: key id mismatch" grep -q "FAILED: sig.key_id_mismatch" "$TMP/out"
+expect_rc "verify of a missing folder exits 3" 3 "$VIGIL" verify "$TMP/nope" --pubkey "$TMP/sign.pub"
+expect_rc "verify with an unreadable key file exits 3" 3 "$VIGIL" verify "$R" --pubkey "$TMP/nope.pub"
+expect_rc "verify --help exits 0" 0 "$VIGIL" verify --help
+check "--help documents exit status" grep -q "Exit status" "$TMP/out"
+
+# --- minisign ---
+if command -v minisign >/dev/null; then
+    check "minisign -V accepts report.sig" \
+        bash -c "minisign -V -q -x '$R/report.sig' -m '$R/summary.json' -p '$TMP/sign.pub'"
+    cp -r "$R" "$TMP/bad" && printf ' ' >>"$TMP/bad/summary.json"
+    check "minisign -V rejects an altered summary.json" \
+        bash -c "! minisign -V -q -x '$TMP/bad/report.sig' -m '$TMP/bad/summary.json' -p '$TMP/sign.pub' 2>/dev/null"
+    rm -rf "$TMP/bad"
+else
+    not_ok "minisign is not installed (scripts/bootstrap installs it)"
+fi
+check "sha256sum agrees with every digest pinned in summary.json" python3 -c '
+import json,sys,hashlib,os
+d=sys.argv[1]; s=json.load(open(os.path.join(d,"summary.json")))
+for f in s["files"]:
+    b=open(os.path.join(d,f["name"]),"rb").read()
+    assert hashlib.sha256(b).hexdigest()==f["sha256"] and len(b)==f["size"], f["name"]
+assert len(s["files"])==4, s["files"]' "$R"
+
+# --- JSON ---
+ok_json=1
+while IFS= read -r line; do
+    printf '%s' "$line" | python3 -m json.tool >/dev/null || ok_json=0
+done <"$R/records.jsonl"
+check "python3 -m json.tool parses every record" test $ok_json = 1
+check "python3 -m json.tool parses summary.json" bash -c "python3 -m json.tool '$R/summary.json' >/dev/null"
+check "Python's canonical JSON equals every line byte for byte" python3 -c '
+import json,sys
+for p in sys.argv[1:]:
+    for line in open(p,"rb").read().split(b"\n")[:-1]:
+        o=json.loads(line)
+        again=json.dumps(o,sort_keys=True,separators=(",",":"),ensure_ascii=False).encode()
+        assert again==line,(p,line[:60])' "$R/records.jsonl" "$R/summary.json"
+
+# --- openssl cms -decrypt ---
+for pair in "rsa:inv" "ec:ec"; do
+    kind=${pair%%:*} k=${pair#*:}
+    RR=$R
+    if [ "$kind" = ec ]; then
+        RR=$("$VIGIL_MKREPORT" "$TMP/reports" "$TMP/sign.key" "$TMP/ec.crt" "$PHOTOS/sk_rocket.jpg" "$PHOTOS/sk_chelsea.png")
+        check "EC report verifies with decryption" \
+            "$VIGIL" verify "$RR" --pubkey "$TMP/sign.pub" --decrypt-key "$TMP/ec.key" --decrypt-cert "$TMP/ec.crt"
+    fi
+    n=0
+    for obj in "$RR"/preserved/*.cms; do
+        n=$((n + 1))
+        openssl cms -decrypt -binary -inform DER -in "$obj" -inkey "$TMP/$k.key" \
+            -recip "$TMP/$k.crt" -out "$TMP/plain.$n" 2>"$TMP/cms.err"
+        check "$kind: openssl cms -decrypt opens $(basename "$obj")" test -s "$TMP/plain.$n"
+        check "$kind: decrypted SHA-256 equals the record's plain_sha256" python3 -c '
+import json,sys,hashlib
+obj,plain,recs=sys.argv[1],sys.argv[2],sys.argv[3]
+name="preserved/"+obj.rsplit("/",1)[1]
+want=[json.loads(l) for l in open(recs) if "\"preserved\"" in l]
+want=[r for r in want if r.get("object")==name][0]
+b=open(plain,"rb").read()
+assert hashlib.sha256(b).hexdigest()==want["plain_sha256"] and len(b)==want["plain_size"]' \
+            "$obj" "$TMP/plain.$n" "$RR/records.jsonl"
+    done
+    check "$kind: the decrypted files are the originals" bash -c \
+        "cmp -s '$TMP/plain.1' '$PHOTOS/sk_rocket.jpg' && cmp -s '$TMP/plain.2' '$PHOTOS/sk_chelsea.png'"
+    check "$kind: OAEP/ECDH key transport is recorded" grep -q "\"key_transport\":\"$([ "$kind" = rsa ] && echo rsa-oaep-sha256 || echo ecdh-p256-sha256kdf)\"" "$RR/records.jsonl"
+    rm -f "$TMP"/plain.*
+done
+check "RSA recipient uses OAEP with SHA-256 (not PKCS#1 v1.5)" bash -c \
+    "openssl cms -cmsout -print -inform DER -in '$R/preserved/000001.cms' | grep -q rsaesOaep"
+check "content cipher is AES-256-GCM (AuthEnvelopedData)" bash -c \
+    "openssl cms -cmsout -print -inform DER -in '$R/preserved/000001.cms' | grep -q aes-256-gcm"
+
+# --- summary.tsq ---
+check "openssl ts reads summary.tsq" bash -c "openssl ts -query -in '$R/summary.tsq' -text >/dev/null"
+check "summary.tsq imprints SHA-256(summary.json)" bash -c \
+    "openssl ts -query -in '$R/summary.tsq' -text | tr -d ' \n-' | grep -qi \"\$(sha256sum '$R/summary.json' | cut -c1-32)\""
+
+# --- never display content: no image bytes outside preserved/ ---
+check "no image bytes anywhere in the report outside preserved/" python3 -c '
+import os,sys
+report=sys.argv[1]; photos=sys.argv[2:]
+blobs=b""
+for root,_,files in os.walk(report):
+    if "/preserved" in root: continue
+    for f in files: blobs+=open(os.path.join(root,f),"rb").read()
+for p in photos:
+    b=open(p,"rb").read()
+    for off in range(0,len(b)-32,997):
+        assert b[off:off+32] not in blobs,(p,off)' "$R" "$PHOTOS/sk_rocket.jpg" "$PHOTOS/sk_chelsea.png"
+
+# --- tampering through the CLI ---
+cp -r "$R" "$TMP/t1" && printf 'x' >>"$TMP/t1/summary.txt"
+expect_rc "an altered summary.txt exits 1" 1 "$VIGIL" verify "$TMP/t1" --pubkey "$TMP/sign.pub"
+check "reason and file are named" grep -q "FAILED: files.digest_mismatch in summary.txt" "$TMP/out"
+cp -r "$R" "$TMP/t2" && rm "$TMP/t2/report.sig"
+expect_rc "an unsealed report exits 2" 2 "$VIGIL" verify "$TMP/t2" --pubkey "$TMP/sign.pub"
+check "it says how far the chain is consistent" grep -q "INCOMPLETE: seal.missing.*records 1..8" "$TMP/out"
+cp -r "$R" "$TMP/t3" && touch "$TMP/t3/extra"
+expect_rc "an extra file only warns" 0 "$VIGIL" verify "$TMP/t3" --pubkey "$TMP/sign.pub"
+check "the warning names it" grep -q "unexpected file extra" "$TMP/err"
+expect_rc "an extra file fails with --strict" 1 "$VIGIL" verify "$TMP/t3" --pubkey "$TMP/sign.pub" --strict
+
+# --- the shared research test vectors (an earlier draft of the format) ---
+V=$VIGIL_TEST_DATA/evidence/vectors
+expect_rc "test vectors: signature verifies, then the draft's comments are refused" 1 \
+    "$VIGIL" verify "$V" --pubkey "$V/test.pub"
+check "reason: the untrusted comment is not vigil's" grep -q "FAILED: sig.untrusted_comment" "$TMP/out"
+
+finish
