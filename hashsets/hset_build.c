@@ -193,8 +193,26 @@ void vg_hset_build_stats_get(const vg_hset_build *b, vg_hset_build_stats *out) {
 
 /* ---- lists ---- */
 
-vg_status vg_hset_build_list(vg_hset_build *b, const vg_hset_list_info *info) {
+/* Intern info's strings and copy its fields into l (counts untouched). */
+static vg_status set_info(vg_hset_build *b, struct vhs_list *l, const vg_hset_list_info *info) {
     vg_status st;
+    struct vhs_list n = *l;
+    if ((st = intern(b, info->name, &n.name)) != VG_OK ||
+        (st = intern(b, info->version, &n.version)) != VG_OK ||
+        (st = intern(b, info->date, &n.date)) != VG_OK ||
+        (st = intern(b, info->format, &n.format)) != VG_OK ||
+        (st = intern(b, info->source, &n.source)) != VG_OK)
+        return st;
+    n.role = info->role == VG_ROLE_KNOWN_GOOD ? VG_ROLE_KNOWN_GOOD : VG_ROLE_ALERT;
+    n.has_sha256 = info->has_sha256;
+    memset(n.sha256, 0, sizeof n.sha256);
+    if (info->has_sha256)
+        memcpy(n.sha256, info->sha256, 32);
+    *l = n;
+    return VG_OK;
+}
+
+vg_status vg_hset_build_list(vg_hset_build *b, const vg_hset_list_info *info) {
     if (b->state != 0 || !info)
         return vg_hset_build_fail(b, VG_E_INVAL, "vg_hset_build_list: %s",
                                   info ? "index already written" : "no list info");
@@ -210,23 +228,31 @@ vg_status vg_hset_build_list(vg_hset_build *b, const vg_hset_list_info *info) {
     }
     struct vhs_list l;
     memset(&l, 0, sizeof l);
-    if ((st = intern(b, info->name, &l.name)) != VG_OK ||
-        (st = intern(b, info->version, &l.version)) != VG_OK ||
-        (st = intern(b, info->date, &l.date)) != VG_OK ||
-        (st = intern(b, info->format, &l.format)) != VG_OK ||
-        (st = intern(b, info->source, &l.source)) != VG_OK)
-        return st;
-    l.role = info->role == VG_ROLE_KNOWN_GOOD ? VG_ROLE_KNOWN_GOOD : VG_ROLE_ALERT;
-    l.has_sha256 = info->has_sha256;
-    if (info->has_sha256)
-        memcpy(l.sha256, info->sha256, 32);
-    b->lists[b->n_lists++] = l;
-    return VG_OK;
+    vg_status st = set_info(b, &l, info);
+    if (st == VG_OK)
+        b->lists[b->n_lists++] = l;
+    return st;
 }
 
-void vg_hset_build_list_skipped(vg_hset_build *b, uint64_t n_skipped) {
-    if (b && b->n_lists)
-        b->lists[b->n_lists - 1].n_skipped += n_skipped;
+vg_status vg_hset_build_list_done(vg_hset_build *b, const vg_hset_list_info *info,
+                                  uint64_t n_skipped, uint64_t n_unmatchable) {
+    if (b->state != 0 || b->n_lists == 0)
+        return vg_hset_build_fail(b, VG_E_INVAL, "vg_hset_build_list_done: %s",
+                                  b->state ? "index already written" : "no list started");
+    struct vhs_list *l = &b->lists[b->n_lists - 1];
+    vg_list_role was = (vg_list_role)l->role;
+    if (info) {
+        vg_status st = set_info(b, l, info);
+        if (st != VG_OK)
+            return st;
+        if ((vg_list_role)l->role != was) /* entries already carry the role: keep it */
+            l->role = was;
+    }
+    l->n_skipped += n_skipped;
+    l->n_unmatchable += n_unmatchable;
+    l->n_records += n_unmatchable;
+    b->n_unmatchable += n_unmatchable;
+    return VG_OK;
 }
 
 /* ---- entries ---- */

@@ -25,7 +25,7 @@
  *   PDQ_ERANGE  uint32[n_pdq + 1]
  *   MIH         16 tables, each uint32 off[65537] then uint32 ids[n_pdq]: the code indices
  *               whose 16-bit chunk k (bytes 2k, 2k+1, little-endian) equals v are
- *               ids[off[v] .. off[v+1])
+ *               ids[off[v] .. off[v+1]); empty when there are no PDQ codes
  */
 #ifndef VIGIL_VHS_FORMAT_H
 #define VIGIL_VHS_FORMAT_H

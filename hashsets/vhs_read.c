@@ -130,7 +130,7 @@ static vg_status check_sections(struct opener *o, const struct vhs_header *h) {
         (st = check_size(o, h, VHS_S_PDQ_ERANGE, 4, np + 1)) != VG_OK)
         return st;
     if (h->sec[VHS_S_MIH].count != np || h->sec[VHS_S_MIH].param != VHS_MIH_CHUNKS ||
-        h->sec[VHS_S_MIH].size != (uint64_t)VHS_MIH_CHUNKS * (VHS_MIH_KEYS + 1 + np) * 4)
+        h->sec[VHS_S_MIH].size != (np ? (uint64_t)VHS_MIH_CHUNKS * (VHS_MIH_KEYS + 1 + np) * 4 : 0))
         return bad(o, VG_E_FORMAT, "section 'multi-index' does not fit %llu codes",
                    (unsigned long long)np);
     return VG_OK;

@@ -190,7 +190,7 @@ static vg_status write_mih(struct writer *w, struct vhs_header *h, const struct 
     }
     if ((st = sec_begin(w, h, VHS_S_MIH)) != VG_OK)
         goto done;
-    for (unsigned k = 0; k < VHS_MIH_CHUNKS; k++) {
+    for (unsigned k = 0; k < VHS_MIH_CHUNKS && nk > 0; k++) {
         memset(off, 0, (VHS_MIH_KEYS + 1) * sizeof *off);
         for (size_t i = 0; i < nk; i++)
             off[vhs_chunk(a->v + (size_t)starts[i] * a->size, k) + 1]++;

@@ -20,7 +20,7 @@ extern "C" {
  *
  * Call order: vg_hset_build_new(), then for each source list vg_hset_build_list() followed by
  * its entries (vg_hset_build_add(), or vg_hset_build_sink() handed to an importer), optionally
- * vg_hset_build_list_skipped(); then vg_hset_build_write() once; then vg_hset_build_free().
+ * vg_hset_build_list_done(); then vg_hset_build_write() once; then vg_hset_build_free().
  */
 typedef struct vg_hset_build vg_hset_build;
 
@@ -63,8 +63,15 @@ vg_status vg_hset_build_add(vg_hset_build *b, const vg_hset_entry *e);
 /* The same as a vg_hset_sink: pass it to an importer with ctx = the builder. */
 vg_status vg_hset_build_sink(void *ctx, const vg_hset_entry *e);
 
-/* Record how many bad records the importer skipped in the current list (--skip-bad). */
-void vg_hset_build_list_skipped(vg_hset_build *b, uint64_t n_skipped);
+/*
+ * Finish the current list once its importer is done: replace its provenance with info (NULL
+ * keeps what vg_hset_build_list() gave; an importer learns the format, dates and the file's
+ * SHA-256 only while reading), and add the bad records it skipped (--skip-bad) and the values
+ * it counted but could not pass on (PhotoDNA, TMK, ...).
+ * @return VG_OK; VG_E_INVAL when no list was started or after write; VG_E_NOMEM.
+ */
+vg_status vg_hset_build_list_done(vg_hset_build *b, const vg_hset_list_info *info,
+                                  uint64_t n_skipped, uint64_t n_unmatchable);
 
 /*
  * Sort, merge and write the index to path: to a temporary file beside it (created 0600),

@@ -3,7 +3,12 @@
 #ifndef VIGIL_TEST_HSET_FIXTURE_H
 #define VIGIL_TEST_HSET_FIXTURE_H
 
+#define _XOPEN_SOURCE 700 /* nftw */
+
 #include <criterion/criterion.h>
+
+#include <ftw.h>
+#include <sys/stat.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -69,10 +74,16 @@ static inline void fx_mkdir(char *dir, size_t cap) {
     cr_assert_not_null(mkdtemp(dir));
 }
 
+static inline int fx_rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+/* Remove dir and everything in it (no fork: Criterion pitfall 6). */
 static inline void fx_rmdir(const char *dir) {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(nftw(dir, fx_rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 static inline vg_hset_entry fx_entry(vg_hash_type t, const uint8_t *hash, size_t len,
