@@ -39,8 +39,8 @@ extern "C" {
  *         by vg_hset_open()); VG_E_CRYPTO (not an Ed25519 private key, or OpenSSL failed);
  *         VG_E_NOMEM.
  */
-vg_status vg_hset_sign(const char *vhs_path, const char *key_path, const char *sig_path,
-                       char *err, size_t errcap);
+vg_status vg_hset_sign(const char *vhs_path, const char *key_path, const char *sig_path, char *err,
+                       size_t errcap);
 
 /*
  * Check the signature of an open index against a trusted public key. The digest is taken from
@@ -54,8 +54,8 @@ vg_status vg_hset_sign(const char *vhs_path, const char *key_path, const char *s
  * @return VG_OK when the signature verifies; VG_E_VERIFY when it does not (any reason above);
  *         VG_E_IO (a file cannot be read); VG_E_CRYPTO (not an Ed25519 public key); VG_E_NOMEM.
  */
-vg_status vg_hset_verify(const vg_hset *h, const char *sig_path, const char *pubkey_path,
-                         char *err, size_t errcap);
+vg_status vg_hset_verify(const vg_hset *h, const char *sig_path, const char *pubkey_path, char *err,
+                         size_t errcap);
 
 /*
  * Key id of an Ed25519 key file (private or public PEM): 16 lower-case hex digits + NUL.
