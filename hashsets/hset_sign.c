@@ -160,28 +160,34 @@ static vg_status sign_open(const vg_hset *h, EVP_PKEY *k, const char *sig_path, 
     return write_sig(sig_path, text, err, cap);
 }
 
+/* The signature path: sig_path, or vhs_path + ".sig"; allocated (NULL when out of memory). */
+static char *sig_path_for(const char *vhs_path, const char *sig_path) {
+    if (sig_path)
+        return strdup(sig_path);
+    size_t len = strlen(vhs_path) + sizeof VG_HSET_SIG_SUFFIX;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s" VG_HSET_SIG_SUFFIX, vhs_path);
+    return p;
+}
+
 vg_status vg_hset_sign(const char *vhs_path, const char *key_path, const char *sig_path, char *err,
                        size_t errcap) {
     EVP_PKEY *k = NULL;
     vg_hset *h = NULL;
-    char *def = NULL;
+    char *out = NULL;
     vg_status st = load_key(key_path, 1, &k, err, errcap);
     if (st != VG_OK)
         return st;
     if ((st = vg_hset_open(&h, vhs_path, 0, err, errcap)) != VG_OK)
         goto done;
-    if (!sig_path) {
-        size_t len = strlen(vhs_path) + sizeof VG_HSET_SIG_SUFFIX;
-        if (!(def = malloc(len))) {
-            st = say(err, errcap, VG_E_NOMEM, "out of memory");
-            goto done;
-        }
-        snprintf(def, len, "%s" VG_HSET_SIG_SUFFIX, vhs_path);
-        sig_path = def;
+    if (!(out = sig_path_for(vhs_path, sig_path))) {
+        st = say(err, errcap, VG_E_NOMEM, "out of memory");
+        goto done;
     }
-    st = sign_open(h, k, sig_path, err, errcap);
+    st = sign_open(h, k, out, err, errcap);
 done:
-    free(def);
+    free(out);
     vg_hset_close(h);
     EVP_PKEY_free(k);
     return st;
@@ -197,14 +203,15 @@ struct parsed {
 
 /* Parse the five lines strictly: the text must be exactly what vg_hset_sign() writes. */
 static vg_status parse_sig(const char *text, struct parsed *p, char *err, size_t cap) {
-    char b64[128], canon[SIG_FILE_MAX], msg[MSG_MAX];
+    char b64[128], canon[SIG_FILE_MAX], msg[MSG_MAX], num[24];
     unsigned long long size = 0;
     unsigned char raw[66];
     if (sscanf(text,
-               SIG_MAGIC "\nkey-id %16[0-9a-f]\nfile-sha256 %64[0-9a-f]\nfile-size %20llu\n"
+               SIG_MAGIC "\nkey-id %16[0-9a-f]\nfile-sha256 %64[0-9a-f]\nfile-size %20[0-9]\n"
                          "signature %127[A-Za-z0-9+/=]",
-               p->id, p->sha, &size, b64) != 4 ||
-        strlen(b64) != 88 || !message(msg, p->id, p->sha, (size_t)size) ||
+               p->id, p->sha, num, b64) != 4 ||
+        (size = strtoull(num, NULL, 10)) == 0 || strlen(b64) != 88 ||
+        !message(msg, p->id, p->sha, (size_t)size) ||
         snprintf(canon, sizeof canon, "%ssignature %s\n", msg, b64) >= (int)sizeof canon ||
         strcmp(canon, text) != 0)
         return say(err, cap, VG_E_VERIFY, "malformed signature file");
