@@ -126,6 +126,9 @@ vg_status vg_ev_report_pin(vg_ev_report *r, const char *name, const uint8_t sha2
 /* summary.c: write summary.txt, summary.json, report.sig, summary.tsq. */
 vg_status vg_ev_report_write_seal(vg_ev_report *r);
 
+/* case_export.c: render case.jsonld from the complete records.jsonl (deterministic). */
+vg_status vg_ev_case_render(const char *records, size_t n, vg_ev_buf *out);
+
 /* tsq.c: an RFC 3161 TimeStampReq (SHA-256 imprint of data, random nonce, certReq) as DER. */
 vg_status vg_ev_tsq_make(const void *data, size_t n, vg_ev_buf *der);
 

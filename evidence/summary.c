@@ -1,5 +1,5 @@
 /*
- * summary.c — sealing a report: summary.txt (for people),
+ * summary.c — sealing a report: summary.txt (for people), case.jsonld (optional),
  * summary.json (pins counts, chain head, Merkle root and the SHA-256 of every other file),
  * summary.tsq (optional RFC 3161 request over summary.json), then report.sig (minisign "ED" over
  * summary.json with a trusted comment binding the report id, the summary's SHA-256 and the
@@ -157,6 +157,20 @@ static vg_status write_pinned(vg_ev_report *r, const char *name, const vg_ev_buf
 }
 
 /* The trusted comment pins the summary and, when written, the time-stamp request. */
+static vg_status write_case(vg_ev_report *r) {
+    char *recs = NULL;
+    size_t n = 0;
+    vg_ev_buf out = {0};
+    vg_status st = vg_ev_read_all(r->dirfd, "records.jsonl", SIZE_MAX / 2, &recs, &n);
+    if (st == VG_OK)
+        st = vg_ev_case_render(recs, n, &out);
+    if (st == VG_OK)
+        st = write_pinned(r, "case.jsonld", &out);
+    free(recs);
+    vg_ev_buf_free(&out);
+    return st == VG_OK ? VG_OK : vg_ev_report_fail(r, st, "cannot write case.jsonld");
+}
+
 static vg_status write_sig(vg_ev_report *r, const vg_ev_buf *summary, const vg_ev_buf *tsq) {
     uint8_t h[32], th[32];
     char hex[65], thex[80] = "", when[31], key[17], trusted[512], untrusted[96], *sig = NULL;
@@ -195,6 +209,8 @@ vg_status vg_ev_report_write_seal(vg_ev_report *r) {
     vg_status st = summary_txt(r, &txt);
     if (st == VG_OK)
         st = write_pinned(r, "summary.txt", &txt);
+    if (st == VG_OK && r->opts.write_case)
+        st = write_case(r);
     if (st == VG_OK)
         st = vg_ev_sha256_file(r->dirfd, "records.jsonl", rec_sha, &rec_size);
     if (st == VG_OK)

@@ -469,6 +469,28 @@ static bool xrefs(struct vctx *c) {
     return true;
 }
 
+/* case.jsonld, when present, must be exactly what the records give (it is derived from them). */
+static bool case_export(struct vctx *c) {
+    char *recs = NULL, *have = NULL;
+    size_t rn = 0, hn = 0;
+    vg_ev_buf want = {0};
+    vg_status st = vg_ev_read_all(c->dirfd, "case.jsonld", SIZE_MAX / 2, &have, &hn);
+    if (st == VG_E_NOTFOUND)
+        return true;
+    if (st == VG_OK)
+        st = vg_ev_read_all(c->dirfd, "records.jsonl", SIZE_MAX / 2, &recs, &rn);
+    if (st == VG_OK)
+        st = vg_ev_case_render(recs, rn, &want);
+    bool ok = st == VG_OK && want.n == hn && memcmp(want.p, have, hn) == 0;
+    free(recs);
+    free(have);
+    vg_ev_buf_free(&want);
+    if (!ok)
+        return vg_ev_vfail(c, VG_EV_TAMPERED, "xref.case_export", "case.jsonld", 0,
+                           "case.jsonld is not the CASE export of these records");
+    return true;
+}
+
 /* ---- 7. time-stamp request; 8. decryption ---- */
 
 /* summary.tsq: pinned by the trusted comment (every byte), and over this summary.json. */
@@ -548,7 +570,7 @@ static void run(struct vctx *c) {
         return;
     }
     if (!signature(c) || !summary(c) || !files(c) || !vg_ev_verify_records(c) || !chain(c) ||
-        !xrefs(c) || !tsq(c))
+        !xrefs(c) || !case_export(c) || !tsq(c))
         return;
     if (c->o->decrypt_key && !decrypt_all(c))
         return;

@@ -44,6 +44,7 @@ typedef struct vg_ev_opts {
     const char *recipient_cert; /* PEM X.509 investigator certificate; NULL: no preservation */
     uint64_t preserve_cap;      /* max bytes per preserved file; 0: VG_EV_PRESERVE_CAP_DEFAULT */
     bool write_tsq;             /* also write summary.tsq (RFC 3161 request, made offline) */
+    bool write_case;            /* also write case.jsonld (CASE/UCO 1.4 JSON-LD of the findings) */
     bool summary_names;         /* list matched file paths in summary.txt (default: no names) */
 } vg_ev_opts;
 
@@ -185,6 +186,16 @@ vg_status vg_ev_report_seal(vg_ev_report *r);
 
 /* Close the handle (an unsealed report stays on disk, incomplete). NULL is accepted. */
 void vg_ev_report_free(vg_ev_report *r);
+
+/*
+ * The CASE 1.4 / UCO 1.4 JSON-LD export (case.jsonld) of a complete records.jsonl: tool, device,
+ * hash lists, matched files with their digests, one annotation per match, the investigative
+ * action and a provenance record. Deterministic (identifiers are UUIDv5 over the report id), so
+ * `vigil verify` re-derives it and compares. Only matched files are exported; never content.
+ * @param[out] out, len  new malloc'd NUL-terminated text (caller frees).
+ * @return VG_OK; VG_E_FORMAT (not records vigil wrote); VG_E_NOMEM. Thread-safe.
+ */
+vg_status vg_ev_case_export(const char *records, size_t n, char **out, size_t *len);
 
 /* ---- never display content ---- */
 

@@ -26,7 +26,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
     -out "$TMP/ec.crt" -subj "/CN=test investigator EC" -days 2 2>/dev/null
 
 mkdir -p "$TMP/reports"
-R=$("$VIGIL_MKREPORT" "$TMP/reports" "$TMP/sign.key" "$TMP/inv.crt" --tsq \
+R=$("$VIGIL_MKREPORT" "$TMP/reports" "$TMP/sign.key" "$TMP/inv.crt" --tsq --case \
     "$PHOTOS/sk_rocket.jpg" "$PHOTOS/sk_chelsea.png")
 check "a report was written" test -d "$R"
 check "report folder is mode 0700" test "$(stat -c %a "$R")" = 700
@@ -63,7 +63,7 @@ d=sys.argv[1]; s=json.load(open(os.path.join(d,"summary.json")))
 for f in s["files"]:
     b=open(os.path.join(d,f["name"]),"rb").read()
     assert hashlib.sha256(b).hexdigest()==f["sha256"] and len(b)==f["size"], f["name"]
-assert len(s["files"])==4, s["files"]' "$R"
+assert len(s["files"])==5, s["files"]' "$R"
 
 # --- JSON ---
 ok_json=1
@@ -114,6 +114,11 @@ check "RSA recipient uses OAEP with SHA-256 (not PKCS#1 v1.5)" bash -c \
     "openssl cms -cmsout -print -inform DER -in '$R/preserved/000001.cms' | grep -q rsaesOaep"
 check "content cipher is AES-256-GCM (AuthEnvelopedData)" bash -c \
     "openssl cms -cmsout -print -inform DER -in '$R/preserved/000001.cms' | grep -q aes-256-gcm"
+
+check "case.jsonld is JSON-LD that Python parses" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert "@context" in d and len(d["@graph"]) > 5' "$R/case.jsonld"
 
 # --- summary.tsq ---
 check "openssl ts reads summary.tsq" bash -c "openssl ts -query -in '$R/summary.tsq' -text >/dev/null"

@@ -114,7 +114,8 @@ char *fx_report(const char *parent, const char *key, const char *cert, bool tsq)
                     .sign_key = key,
                     .recipient_cert = cert,
                     .preserve_cap = 200000,
-                    .write_tsq = tsq};
+                    .write_tsq = tsq,
+                    .write_case = tsq};
     vg_ev_report *r = NULL;
     const char *err = NULL;
     cr_assert_eq(vg_ev_report_open(&r, &o, &err), VG_OK, "%s", err ? err : "");

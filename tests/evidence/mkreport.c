@@ -2,7 +2,7 @@
  * mkreport.c — test helper for the CLI interop tests: writes a sealed report through the writer
  * API, as `vigil scan` will, treating each FILE given as a match against a test list and
  * preserving it (when a recipient certificate is given). Prints the report folder.
- * Usage: ev_mkreport PARENT SIGN.key CERT|- [--tsq] FILE...
+ * Usage: ev_mkreport PARENT SIGN.key CERT|- [--tsq] [--case] FILE...
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,14 +53,19 @@ static int add_file(vg_ev_report *r, vg_digest *dg, const char *path, bool prese
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fputs("usage: ev_mkreport PARENT SIGN.key CERT|- [--tsq] FILE...\n", stderr);
+        fputs("usage: ev_mkreport PARENT SIGN.key CERT|- [--tsq] [--case] FILE...\n", stderr);
         return 2;
     }
-    bool tsq = argc > 4 && !strcmp(argv[4], "--tsq");
     vg_ev_opts o = {.parent = argv[1],
                     .sign_key = argv[2],
-                    .write_tsq = tsq,
                     .recipient_cert = strcmp(argv[3], "-") ? argv[3] : NULL};
+    int first = 4;
+    for (; first < argc && !strncmp(argv[first], "--", 2); first++) {
+        if (!strcmp(argv[first], "--tsq"))
+            o.write_tsq = true;
+        else if (!strcmp(argv[first], "--case"))
+            o.write_case = true;
+    }
     vg_ev_report *r = NULL;
     const char *err = NULL;
     if (vg_ev_report_open(&r, &o, &err) != VG_OK) {
@@ -81,7 +86,7 @@ int main(int argc, char **argv) {
     vg_digest *dg = NULL;
     if (vg_ev_report_scan_start(r, &in) != VG_OK || vg_digest_open(&dg) != VG_OK)
         return die(r, "scan_start");
-    for (int i = tsq ? 5 : 4; i < argc; i++)
+    for (int i = first; i < argc; i++)
         if (add_file(r, dg, argv[i], o.recipient_cert != NULL) != 0)
             return vg_digest_free(dg), 1;
     vg_digest_free(dg);

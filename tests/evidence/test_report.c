@@ -102,8 +102,8 @@ Test(report, folder_and_files_are_private) {
     struct stat sb;
     cr_assert_eq(stat(dir, &sb), 0);
     cr_assert_eq(sb.st_mode & 0777, 0700);
-    const char *names[] = {"records.jsonl", "summary.json", "report.sig",
-                           "summary.txt",   "summary.tsq",  "preserved/000001.cms"};
+    const char *names[] = {"records.jsonl", "summary.json", "report.sig",          "summary.txt",
+                           "summary.tsq",   "case.jsonld",  "preserved/000001.cms"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[1024];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
@@ -270,6 +270,7 @@ Test(report, flip_every_byte_of_every_file) {
     flip_all("report.sig", sig, 1);
     flip_all("summary.txt", digest, 1);
     flip_all("summary.tsq", tsq, 1);
+    flip_all("case.jsonld", digest, 5); /* large and derived: every 5th byte */
     flip_all("preserved/000001.cms", digest, 1);
 }
 
@@ -562,6 +563,23 @@ Test(report, forged_counts_and_facts) {
     vg_ev_verdict v = check();
     EXPECT(v, VG_EV_TAMPERED, "xref.summary_facts");
     cr_assert(strstr(v.detail, "host") != NULL);
+}
+
+Test(report, case_export_must_match_the_records) {
+    size_t n;
+    char *c = fx_read(dir, "case.jsonld", &n);
+    char *p = strstr(c, "hash-scan");
+    cr_assert(p != NULL);
+    p[0] = 'H';
+    fx_write(dir, "case.jsonld", c, n);
+    free(c);
+    EXPECT(check(), VG_EV_TAMPERED, "files.digest_mismatch");
+    fx_reseal(dir, key, FX_DIGESTS);
+    EXPECT(check(), VG_EV_TAMPERED, "xref.case_export");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/case.jsonld", dir);
+    unlink(path);
+    EXPECT(check(), VG_EV_TAMPERED, "files.missing");
 }
 
 Test(report, match_naming_unknown_list) {
