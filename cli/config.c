@@ -75,6 +75,7 @@ static int bad(struct load *l, const char *fmt, ...) {
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, started above */
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(l->err, l->errcap, "%s:%u: %s", l->file, l->line, msg);
