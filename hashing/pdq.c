@@ -5,15 +5,12 @@
  * compiled with -ffp-contract=off and never with fast-math. What differs is only the schedule,
  * never the arithmetic of any one sum:
  *
- *  - The image is streamed in blocks of 8 rows. Luma (from three exact lookup tables:
- *    tR[v] = f32(0.299f * v), ...) and the first horizontal box pass run on the 8 rows at once,
- *    one vector lane per row (each lane is the reference's own running sum along its row).
- *  - The vertical passes keep one running sum per column and walk down the rows (the
- *    reference walks each column separately): each column sees the same sequence of adds,
- *    subtracts and divides. Rows are kept in a ring of wV + 8 rows, so memory is
- *    ~ width * (H/128 + 8) floats instead of two width*height planes.
- *  - Only the 64 columns that decimation samples are kept after the second horizontal pass (its
- *    running sum still visits every column), so the second vertical pass runs on 64 columns.
+ *  - The blur (pdq_blur_body.h, built once per ISA) streams the image through a few rows: the
+ *    horizontal passes run on 8 rows at once, one vector lane per row, and the vertical passes
+ *    keep one running sum per column and walk down the rows (the reference walks each column
+ *    separately): each sum sees the same sequence of adds, subtracts and divides. Memory is
+ *    ~ width * (H/128 + 16) floats instead of two width*height planes; only the 64 columns that
+ *    decimation samples are kept after the second horizontal pass.
  *  - The DCT sums run over n ascending, vectorised across the independent outputs.
  */
 #include <math.h>
@@ -25,8 +22,9 @@
 
 #include "vigil/pdq.h"
 
-#define RB 8 /* rows per block = lanes per vector */
-typedef float v8f __attribute__((vector_size(32)));
+#include "pdq_impl.h"
+
+#define RB PDQ_RB
 
 /* A reusable float buffer, wiped before it is freed (it holds image-derived values). */
 struct fbuf {
@@ -35,12 +33,13 @@ struct fbuf {
 };
 
 struct vg_pdq {
-    float tr[256], tg[256], tb[256], tgrey[256]; /* exact luma products */
-    float dct[16][64];                           /* D[k][n] */
-    float dctt[64][16];                          /* D transposed */
-    struct fbuf lum, h1, v1, ring, s1, hs, tmp;
+    struct pdq_tables t; /* exact luma products */
+    float dct[16][64];   /* D[k][n] */
+    float dctt[64][16];  /* D transposed */
+    struct fbuf lum, lrow, h1, v1, vrows, ring, s1, hs;
     uint32_t *colmap; /* convention A: source column of each of the 512 columns */
     uint32_t cols64[64], rows64[64];
+    pdq_blur_fn blur; /* the blur kernel for this CPU (all give the same bits) */
 };
 
 /* ---- buffers ---- */
@@ -85,18 +84,31 @@ static void build_dct(vg_pdq *p) {
         }
 }
 
+/* AVX2 when the CPU and OS have it, unless VIGIL_SIMD forces a level below it. */
+static pdq_blur_fn choose_blur(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    const char *env = getenv("VIGIL_SIMD");
+    bool below = env && (!strcmp(env, "scalar") || !strcmp(env, "popcnt"));
+    __builtin_cpu_init();
+    if (!below && __builtin_cpu_supports("avx2"))
+        return vg_pdq_blur_avx2;
+#endif
+    return vg_pdq_blur_base;
+}
+
 vg_status vg_pdq_open(vg_pdq **out) {
     *out = NULL;
     vg_pdq *p = calloc(1, sizeof *p);
     if (!p)
         return VG_E_NOMEM;
     for (int v = 0; v < 256; v++) {
-        p->tr[v] = 0.299f * (float)v;
-        p->tg[v] = 0.587f * (float)v;
-        p->tb[v] = 0.114f * (float)v;
-        p->tgrey[v] = (float)v;
+        p->t.tr[v] = 0.299f * (float)v;
+        p->t.tg[v] = 0.587f * (float)v;
+        p->t.tb[v] = 0.114f * (float)v;
+        p->t.tgrey[v] = (float)v;
     }
     build_dct(p);
+    p->blur = choose_blur();
     p->colmap = malloc(512 * sizeof *p->colmap);
     if (!p->colmap) {
         free(p);
@@ -109,218 +121,11 @@ vg_status vg_pdq_open(vg_pdq **out) {
 void vg_pdq_free(vg_pdq *p) {
     if (!p)
         return;
-    fbuf_release(&p->lum);
-    fbuf_release(&p->h1);
-    fbuf_release(&p->v1);
-    fbuf_release(&p->ring);
-    fbuf_release(&p->s1);
-    fbuf_release(&p->hs);
-    fbuf_release(&p->tmp);
+    struct fbuf *bufs[8] = {&p->lum, &p->lrow, &p->h1, &p->v1, &p->vrows, &p->ring, &p->s1, &p->hs};
+    for (size_t i = 0; i < 8; i++)
+        fbuf_release(bufs[i]);
     free(p->colmap);
     free(p);
-}
-
-/* ---- the source: rows of luma, optionally through the CLI's 512x512 nearest resize ---- */
-
-struct src {
-    const uint8_t *pix;
-    size_t stride;
-    unsigned chans;         /* 1 or 3 */
-    bool grey_path;         /* luma = sample value (one-channel input, or CLI's all-grey RGB) */
-    uint32_t w, h;          /* size the core sees */
-    uint32_t sw, sh;        /* size of the pixels */
-    const uint32_t *colmap; /* NULL: identity */
-};
-
-/* Luma of row r of the core's image into lane k of dst[0..w-1]. */
-static void luma_row(const vg_pdq *p, const struct src *s, uint32_t r, unsigned k, float *dst) {
-    uint32_t sr = s->h == s->sh ? r : (uint32_t)((uint64_t)r * s->sh / s->h);
-    const uint8_t *row = s->pix + (size_t)sr * s->stride;
-    uint32_t w = s->w;
-    if (!s->colmap && s->chans == 1) {
-        for (uint32_t c = 0; c < w; c++)
-            dst[(size_t)c * RB + k] = p->tgrey[row[c]];
-    } else if (!s->colmap && !s->grey_path) {
-        for (uint32_t c = 0; c < w; c++, row += 3)
-            dst[(size_t)c * RB + k] = (p->tr[row[0]] + p->tg[row[1]]) + p->tb[row[2]];
-    } else if (s->grey_path) {
-        for (uint32_t c = 0; c < w; c++) {
-            uint32_t sc = s->colmap ? s->colmap[c] : c;
-            dst[(size_t)c * RB + k] = p->tgrey[row[(size_t)sc * s->chans]];
-        }
-    } else {
-        for (uint32_t c = 0; c < w; c++) {
-            const uint8_t *px = row + (size_t)s->colmap[c] * 3;
-            dst[(size_t)c * RB + k] = (p->tr[px[0]] + p->tg[px[1]]) + p->tb[px[2]];
-        }
-    }
-}
-
-/* ---- box filter ---- */
-
-/*
- * One Jarosz box pass along a line of L vectors, 8 independent lines in the lanes, exactly as
- * the reference's box1DFloat: output i is the mean of x[i-(w-half)] .. x[i+half-1] clipped,
- * kept as a running f32 sum (add the entering sample, then subtract the leaving one).
- */
-static void box_lanes(const v8f *x, v8f *y, uint32_t L, uint32_t w) {
-    uint32_t half = (w + 2) / 2, n = 0, i = 0;
-    v8f s = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (uint32_t k = 0; k + 2 <= half; k++, n++)
-        s += x[k];
-    for (; i <= w - half; i++) {
-        s += x[i + half - 1];
-        n++;
-        y[i] = s / (float)n;
-    }
-    const float fw = (float)w;
-    for (; i <= L - half; i++) {
-        s += x[i + half - 1];
-        s -= x[i + half - 1 - w];
-        y[i] = s / fw;
-    }
-    for (; i < L; i++) {
-        s -= x[i + half - 1 - w];
-        n--;
-        y[i] = s / (float)n;
-    }
-}
-
-/*
- * The vertical pass as a stream over rows of `width` floats (a multiple of 8): one running sum
- * per column in S, shared count n. Each column gets the reference's exact op sequence.
- */
-struct vpass {
-    float *S;
-    uint32_t width, L, w, half, n;
-};
-
-enum vop { V_ADD, V_SLIDE, V_DROP };
-
-static void vstep(struct vpass *v, enum vop op, const float *cur, const float *old, float *out) {
-    v8f *S = (v8f *)(void *)v->S;
-    const v8f *a = (const v8f *)(const void *)cur, *b = (const v8f *)(const void *)old;
-    uint32_t nv = v->width / RB;
-    if (op == V_ADD) {
-        for (uint32_t j = 0; j < nv; j++)
-            S[j] += a[j];
-        v->n++;
-    } else if (op == V_SLIDE) {
-        for (uint32_t j = 0; j < nv; j++) {
-            S[j] += a[j];
-            S[j] -= b[j];
-        }
-    } else {
-        for (uint32_t j = 0; j < nv; j++)
-            S[j] -= b[j];
-        v->n--;
-    }
-    if (out) {
-        v8f *o = (v8f *)(void *)out;
-        const float fn = (float)v->n;
-        for (uint32_t j = 0; j < nv; j++)
-            o[j] = S[j] / fn;
-    }
-}
-
-/* What to do when input row r arrives; sets *oi to the output row produced (or -1). */
-static enum vop vplan(const struct vpass *v, uint32_t r, int64_t *oi) {
-    if (r + 2 <= v->half) {
-        *oi = -1;
-        return V_ADD;
-    }
-    uint32_t i = r - v->half + 1;
-    *oi = i;
-    return i <= v->w - v->half ? V_ADD : V_SLIDE;
-}
-
-/* ---- the blur pipeline: luma -> H1 -> V1 -> H2 (64 columns kept) -> V2 -> 64x64 ---- */
-
-struct run {
-    const struct src *s;
-    uint32_t W, H, Wp, wH, wV, nslots;
-    struct vpass v1;
-    float *orow; /* one V1 output row */
-};
-
-static float *ring_row(vg_pdq *p, const struct run *R, uint32_t r) {
-    return p->ring.p + (size_t)(r % R->nslots) * R->Wp;
-}
-
-/* Luma + first horizontal pass for rows r0.., stored row-major in the ring. */
-static void feed_block(vg_pdq *p, const struct run *R, uint32_t r0, unsigned nb) {
-    float *lum = p->lum.p;
-    for (unsigned k = 0; k < nb; k++)
-        luma_row(p, R->s, r0 + k, k, lum);
-    for (unsigned k = nb; k < RB; k++)
-        for (uint32_t c = 0; c < R->W; c++)
-            lum[(size_t)c * RB + k] = 0.0f;
-    box_lanes((const v8f *)(void *)lum, (v8f *)(void *)p->h1.p, R->W, R->wH);
-    for (unsigned k = 0; k < nb; k++) {
-        float *dst = ring_row(p, R, r0 + k);
-        const float *h1 = p->h1.p + k;
-        for (uint32_t c = 0; c < R->W; c++)
-            dst[c] = h1[(size_t)c * RB];
-        for (uint32_t c = R->W; c < R->Wp; c++)
-            dst[c] = 0.0f;
-    }
-}
-
-/* V1 produced output row i (in R->orow): put it in its lane; a full block goes through H2. */
-static void emit_v1(vg_pdq *p, const struct run *R, uint32_t i) {
-    unsigned k = i % RB;
-    float *v1 = p->v1.p;
-    for (uint32_t c = 0; c < R->W; c++)
-        v1[(size_t)c * RB + k] = R->orow[c];
-    if (k != RB - 1 && i != R->H - 1)
-        return;
-    box_lanes((const v8f *)(void *)v1, (v8f *)(void *)p->h1.p, R->W, R->wH);
-    uint32_t first = i - k;
-    for (unsigned l = 0; l <= k; l++) {
-        float *hs = p->hs.p + (size_t)(first + l) * 64;
-        for (int j = 0; j < 64; j++)
-            hs[j] = p->h1.p[(size_t)p->cols64[j] * RB + l];
-    }
-}
-
-static void run_v1(vg_pdq *p, struct run *R) {
-    for (uint32_t r0 = 0; r0 < R->H; r0 += RB) {
-        unsigned nb = R->H - r0 < RB ? R->H - r0 : RB;
-        feed_block(p, R, r0, nb);
-        for (unsigned k = 0; k < nb; k++) {
-            uint32_t r = r0 + k;
-            int64_t oi;
-            enum vop op = vplan(&R->v1, r, &oi);
-            const float *old = op == V_SLIDE ? ring_row(p, R, r - R->wV) : NULL;
-            vstep(&R->v1, op, ring_row(p, R, r), old, oi >= 0 ? R->orow : NULL);
-            if (oi >= 0)
-                emit_v1(p, R, (uint32_t)oi);
-        }
-    }
-    for (uint32_t i = R->H - R->v1.half + 1; i < R->H; i++) {
-        vstep(&R->v1, V_DROP, NULL, ring_row(p, R, i + R->v1.half - 1 - R->wV), R->orow);
-        emit_v1(p, R, i);
-    }
-}
-
-/* Second vertical pass over the 64 kept columns; the sampled rows land in A. */
-static void run_v2(vg_pdq *p, const struct run *R, float A[64][64]) {
-    float S[64] __attribute__((aligned(32))) = {0};
-    float out[64] __attribute__((aligned(32))) = {0};
-    struct vpass v = {.S = S, .width = 64, .L = R->H, .w = R->wV, .half = (R->wV + 2) / 2};
-    const float *hs = p->hs.p;
-    unsigned jr = 0;
-    for (uint32_t r = 0; r < R->H + v.half - 1; r++) {
-        int64_t oi;
-        enum vop op = r < R->H ? vplan(&v, r, &oi) : V_DROP;
-        if (op == V_DROP)
-            oi = (int64_t)r - v.half + 1;
-        bool need = oi >= 0 && jr < 64 && p->rows64[jr] == (uint32_t)oi;
-        const float *old = op != V_ADD ? hs + (size_t)((uint32_t)oi + v.half - 1 - v.w) * 64 : NULL;
-        vstep(&v, op, r < R->H ? hs + (size_t)r * 64 : NULL, old, need ? out : NULL);
-        while (need && jr < 64 && p->rows64[jr] == (uint32_t)oi)
-            memcpy(A[jr++], out, sizeof out);
-    }
 }
 
 /* ---- from the 64x64 image to the hash ---- */
@@ -435,44 +240,44 @@ static bool all_grey(const vg_pdq_image *im) {
     return true;
 }
 
-static vg_status reserve_all(vg_pdq *p, const struct run *R) {
-    size_t lanes = (size_t)R->Wp * RB;
-    if (fbuf_reserve(&p->lum, lanes) || fbuf_reserve(&p->h1, lanes) ||
-        fbuf_reserve(&p->v1, lanes) || fbuf_reserve(&p->ring, (size_t)R->nslots * R->Wp) ||
-        fbuf_reserve(&p->s1, R->Wp) || fbuf_reserve(&p->tmp, R->Wp) ||
-        fbuf_reserve(&p->hs, (size_t)R->H * 64))
-        return VG_E_NOMEM;
+static vg_status reserve_all(vg_pdq *p, uint32_t Wp, uint32_t H, struct pdq_work *w) {
+    size_t lanes = (size_t)Wp * RB, nslots = (H + 127) / 128 + RB;
+    struct {
+        struct fbuf *b;
+        size_t n;
+        float **dst;
+    } need[] = {{&p->lum, lanes, &w->lum},     {&p->lrow, lanes, &w->lrow},
+                {&p->h1, lanes, &w->h1},       {&p->v1, lanes, &w->v1},
+                {&p->vrows, lanes, &w->vrows}, {&p->ring, nslots * Wp, &w->ring},
+                {&p->s1, Wp, &w->s1},          {&p->hs, (size_t)H * 64, &w->hs}};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        if (fbuf_reserve(need[i].b, need[i].n))
+            return VG_E_NOMEM;
+        *need[i].dst = need[i].b->p;
+    }
     return VG_OK;
 }
 
 /* Blur and decimate the source to the 64x64 image A. */
-static vg_status blur_decimate(vg_pdq *p, const struct src *s, float A[64][64]) {
-    struct run R = {.s = s, .W = s->w, .H = s->h};
-    R.Wp = (R.W + RB - 1) / RB * RB;
-    R.wH = (R.W + 127) / 128;
-    R.wV = (R.H + 127) / 128;
-    R.nslots = R.wV + RB;
-    if (reserve_all(p, &R) != VG_OK)
+static vg_status blur_decimate(vg_pdq *p, const struct pdq_src *s, float A[64][64]) {
+    struct pdq_work w = {.cols64 = p->cols64, .rows64 = p->rows64};
+    if (reserve_all(p, (s->w + RB - 1) / RB * RB, s->h, &w) != VG_OK)
         return VG_E_NOMEM;
-    memset(p->s1.p, 0, (size_t)R.Wp * sizeof(float));
-    R.v1 = (struct vpass){.S = p->s1.p, .width = R.Wp, .L = R.H, .w = R.wV, .half = (R.wV + 2) / 2};
-    R.orow = p->tmp.p;
     for (int j = 0; j < 64; j++) {
-        p->cols64[j] = (uint32_t)(((j + 0.5) * (double)R.W) / 64.0);
-        p->rows64[j] = (uint32_t)(((j + 0.5) * (double)R.H) / 64.0);
+        p->cols64[j] = (uint32_t)(((j + 0.5) * (double)s->w) / 64.0);
+        p->rows64[j] = (uint32_t)(((j + 0.5) * (double)s->h) / 64.0);
     }
-    run_v1(p, &R);
-    run_v2(p, &R, A);
+    p->blur(s, &p->t, &w, A);
     return VG_OK;
 }
 
 /* The reference's single-hash shortcut for a 64x64 input: the luma itself, unblurred. */
-static void luma64(const vg_pdq *p, const struct src *s, float A[64][64]) {
-    float lanes[64 * RB];
+static void luma64(const vg_pdq *p, const struct pdq_src *s, float A[64][64]) {
     for (uint32_t r = 0; r < 64; r++) {
-        luma_row(p, s, r, 0, lanes);
-        for (int c = 0; c < 64; c++)
-            A[r][c] = lanes[c * RB];
+        const uint8_t *px = s->pix + (size_t)r * s->stride;
+        for (int c = 0; c < 64; c++, px += s->chans)
+            A[r][c] = s->grey_path ? p->t.tgrey[px[0]]
+                                   : (p->t.tr[px[0]] + p->t.tg[px[1]]) + p->t.tb[px[2]];
     }
 }
 
@@ -482,14 +287,15 @@ static bool image_ok(const vg_pdq_image *im) {
            im->stride >= (size_t)im->width * im->channels;
 }
 
-static void setup_src(vg_pdq *p, const vg_pdq_image *im, vg_pdq_convention conv, struct src *s) {
-    *s = (struct src){.pix = im->pixels,
-                      .stride = im->stride,
-                      .chans = im->channels,
-                      .w = im->width,
-                      .h = im->height,
-                      .sw = im->width,
-                      .sh = im->height};
+static void setup_src(vg_pdq *p, const vg_pdq_image *im, vg_pdq_convention conv,
+                      struct pdq_src *s) {
+    *s = (struct pdq_src){.pix = im->pixels,
+                          .stride = im->stride,
+                          .chans = im->channels,
+                          .w = im->width,
+                          .h = im->height,
+                          .sw = im->width,
+                          .sh = im->height};
     s->grey_path = im->channels == 1 || (conv == VG_PDQ_CLI && all_grey(im));
     if (conv == VG_PDQ_CLI && (im->width > 512 || im->height > 512)) {
         s->w = s->h = 512;
@@ -504,7 +310,7 @@ vg_status vg_pdq_hash(vg_pdq *p, const vg_pdq_image *im, vg_pdq_convention conv,
     memset(out, 0, sizeof *out);
     if (!p || !image_ok(im) || (conv != VG_PDQ_FULLRES && conv != VG_PDQ_CLI))
         return VG_E_INVAL;
-    struct src s;
+    struct pdq_src s;
     setup_src(p, im, conv, &s);
     out->has_dihedral = (flags & VG_PDQ_DIHEDRAL) != 0;
     if (s.w < 5 || s.h < 5) {

@@ -27,6 +27,24 @@ extern "C" {
 #define VG_PDQ_MATCH_RADIUS 31
 #define VG_PDQ_NUM_DIHEDRAL 8
 
+/*
+ * Screening margin, in bits. A screening hash is PDQ of a DCT-scaled JPEG decode
+ * (vg_img_decode_scaled() with scale_denom 0 and min_side 512: the largest of 1/2, 1/4, 1/8 that
+ * keeps both sides >= 512 px). It is never reported; the index is searched with the match radius
+ * PLUS this margin, and every candidate is re-hashed exactly. By the triangle inequality the
+ * screen loses no match of the exact hash as long as d(screen, exact) <= margin for each of the
+ * 8 dihedral hashes. Measured d(screen, exact), per dihedral hash:
+ *  - 36 JPEGs >= 1024 px (the corpus's 2560x1600 and 1080x1920 photos and transformed copies of
+ *    them: re-encoded q60, progressive q95, 10% crop, 90-degree rotation, grey, 75% resize,
+ *    four 1100x1030 corner crops; 288 comparisons): mean 3.4, max 12 bits.
+ *  - PERF.md (65 JPEGs, 1-15 MP, camera-like re-encodes included): mean 3.3, max 12 bits.
+ *  - For comparison, min_side 256: mean 5.6, max 20; min_side 64 (always 1/8): mean 17, max 48.
+ * 16 leaves 4 bits above the worst case seen; a search radius of 31 + 16 = 47 still suits
+ * 16 x 16-bit multi-index hashing (per-slot radius 2).
+ */
+#define VG_PDQ_SCREEN_MARGIN 16
+#define VG_PDQ_SCREEN_MIN_SIDE 512
+
 /* Which "reference" the hash reproduces (../shared/PDQ.md §6). */
 typedef enum vg_pdq_convention {
     /* B: the core on the full-resolution pixels: Java reference, pdqhash-python,
