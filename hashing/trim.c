@@ -40,9 +40,9 @@ static void mean_colour(const struct line *l, unsigned ch, unsigned ref[3]) {
         ref[c] = (unsigned)((sum[c] + l->n / 2) / l->n);
 }
 
-/* Whether at least min_match of the line's pixels are within tol of ref on every channel. */
-static bool matches(const struct line *l, const struct cfg *k, const unsigned ref[3]) {
-    uint64_t need = (uint64_t)(k->min_match * l->n + 0.999999), ok = 0;
+/* Share of the line's pixels within tol of ref on every channel. */
+static double share(const struct line *l, const struct cfg *k, const unsigned ref[3]) {
+    uint64_t ok = 0;
     for (uint32_t i = 0; i < l->n; i++) {
         const uint8_t *px = l->p + i * l->step;
         unsigned c = 0;
@@ -50,7 +50,7 @@ static bool matches(const struct line *l, const struct cfg *k, const unsigned re
             c++;
         ok += c == k->ch;
     }
-    return ok >= need;
+    return (double)ok / l->n;
 }
 
 /* ---- one side ---- */
@@ -71,20 +71,23 @@ static struct line side_line(const vg_pdq_image *im, int side, uint32_t i, uint3
     }
 }
 
-/* Border lines on a side, at most limit; the colour is the outermost line's mean. */
+/* Border lines on a side, at most limit; the colour is the outermost line's mean. A band goes on
+ * through lines that are mostly border colour (text, icons) and ends at its last full line. */
 static uint32_t border(const vg_pdq_image *im, int side, uint32_t a, uint32_t n, uint32_t limit,
                        const struct cfg *k) {
     struct line l = side_line(im, side, 0, a, n);
     unsigned ref[3] = {0, 0, 0};
-    uint32_t i = 0;
+    uint32_t full = 0;
     mean_colour(&l, k->ch, ref);
-    while (i < limit) {
+    for (uint32_t i = 0; i < limit; i++) {
         l = side_line(im, side, i, a, n);
-        if (!matches(&l, k, ref))
+        double f = share(&l, k, ref);
+        if (f >= k->min_match)
+            full = i + 1;
+        else if (i == 0 || f < VG_TRIM_BAR_MATCH)
             break;
-        i++;
     }
-    return i;
+    return full;
 }
 
 /* Both borders of one axis (dimension dim, lines of n pixels from a), or false when the content

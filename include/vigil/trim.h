@@ -20,7 +20,10 @@ extern "C" {
  *
  * Rule, per side: the outermost line (row or column) is a border line when at least min_match of
  * its pixels are within `tolerance` (every channel) of that line's mean colour; the next lines
- * inward stay border while they match the same colour in the same way. Top and bottom are
+ * inward stay border while they match the same colour in the same way. A band may carry sparse
+ * marks (a caption's text, a status bar's icons): a line with at least VG_TRIM_BAR_MATCH of its
+ * pixels in the border colour does not end the band, and the trim stops after the band's last
+ * fully matching line (the margin between the marks and the picture). Top and bottom are
  * trimmed first over full rows, then left and right over the remaining rows, so a frame is
  * removed on all four sides. A border thinner than the larger of VG_TRIM_MIN_BORDER px and 0.5% of
  * its dimension is left alone (edge noise). If the content left would be smaller than
@@ -31,6 +34,7 @@ extern "C" {
 #define VG_TRIM_MIN_MATCH_DEFAULT 0.97  /* share of a line's pixels that must match */
 #define VG_TRIM_MIN_CONTENT_DEFAULT 0.2 /* content keeps at least this share of each side */
 #define VG_TRIM_MIN_BORDER 2u           /* px: thinner borders are ignored */
+#define VG_TRIM_BAR_MATCH 0.5           /* share that keeps a band going through text or icons */
 
 /* Zero in a field means its default. */
 typedef struct vg_trim_opts {

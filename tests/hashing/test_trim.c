@@ -81,6 +81,17 @@ Test(trim, a_screenshot_bar_on_one_side_is_removed) {
     free(p.px);
 }
 
+Test(trim, caption_bars_with_text_are_removed_up_to_the_picture) {
+    vg_trim_rect c = {0, 0, 300, 200};
+    struct pic p = make(300, 236, c, white, 0);
+    for (uint32_t y = 212; y < 224; y++) /* "text": dark marks on 30% of the bar's middle rows */
+        for (uint32_t x = 20; x < 300; x++)
+            if (x % 10 < 3)
+                memset(p.px + 3 * ((size_t)y * 300 + x), 10, 3);
+    expect_rect(&p.im, c, true);
+    free(p.px);
+}
+
 Test(trim, noisy_bars_within_tolerance_are_removed) {
     vg_trim_rect c = {12, 20, 256, 160};
     struct pic p = make(280, 200, c, grey, 12); /* JPEG-like noise, under the tolerance of 24 */
