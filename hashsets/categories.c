@@ -35,7 +35,7 @@ static const cat_def uk_abc[] = {
     {"C", "Category C: other indecent images not falling within A or B", false},
 };
 
-#define TABLE(t) t, sizeof t / sizeof t[0]
+#define TABLE(t) (t), sizeof(t) / sizeof((t)[0])
 
 static const cat_profile profiles[] = {
     {"vics-us", TABLE(vics_us), false}, {"dhs", TABLE(dhs), false},

@@ -147,7 +147,7 @@ static void unescape(char *s, size_t *n) {
         char c = s[i];
         if (c == '\\' && i + 1 < *n) {
             char x = s[++i];
-            c = x == 'n' ? '\n' : x == 'r' ? '\r' : x;
+            c = (char)(x == 'n' ? '\n' : x == 'r' ? '\r' : x);
         }
         s[o++] = c;
     }
