@@ -412,7 +412,6 @@ void imp_set_profile(vg_hset_import *h, const cat_profile *p) {
 
 void imp_category(vg_hset_import *h, vg_hset_entry *e, const char *code) {
     const cat_profile *p = h->profile_override ? h->profile_override : h->profile;
-    e->cat_profile = h->prov.profile[0] ? h->prov.profile : NULL;
     if (p && p->all_non_pertinent)
         e->non_pertinent = true;
     while (code && isspace((unsigned char)*code))
@@ -421,6 +420,7 @@ void imp_category(vg_hset_import *h, vg_hset_entry *e, const char *code) {
         h->st.uncategorised++;
         return;
     }
+    e->cat_profile = h->prov.profile[0] ? h->prov.profile : NULL;
     e->cat_code = code;
     const cat_def *d = p ? cat_lookup(p, code) : NULL;
     if (!d) {

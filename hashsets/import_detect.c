@@ -12,14 +12,20 @@
 
 /* Detection order = table order; bids decide, the order only breaks ties and lists names. */
 static const imp_format formats[] = {
+    {"vics", imp_vics_bid, imp_vics_read},
     {"hashdeep", imp_hashdeep_bid, imp_hashdeep_read},
+    {"nsrl", imp_nsrl_bid, imp_nsrl_read},
+    {"hashkeeper", imp_hashkeeper_bid, imp_hashkeeper_read},
+    {"csv", imp_csv_bid, imp_csv_read},
+    {"clamav", imp_clamav_bid, imp_clamav_read},
     {"pdq", imp_pdq_bid, imp_pdq_read},
     {"sum", imp_sum_bid, imp_sum_read},
     {"plain", imp_plain_bid, imp_plain_read},
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-static const char *const format_names[NFORMATS + 1] = {"hashdeep", "pdq", "sum", "plain", NULL};
+static const char *const format_names[NFORMATS + 1] = {
+    "vics", "hashdeep", "nsrl", "hashkeeper", "csv", "clamav", "pdq", "sum", "plain", NULL};
 
 const char *const *vg_hset_import_formats(void) {
     return format_names;

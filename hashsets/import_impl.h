@@ -192,6 +192,17 @@ const imp_format *imp_format_find(const char *name);
 /* The best bidder for pf, or NULL. */
 const imp_format *imp_detect(const imp_prefix *pf);
 
+/* A fixed CSV layout (HashKeeper, NSRL) for the CSV engine in import_csv.c. */
+typedef struct imp_csv_preset {
+    char delim;               /* 0: detect */
+    const char *names[COL_N]; /* header name of each key's column, or NULL */
+    const char *profile;      /* category profile name, or NULL ("list") */
+    bool known_good;          /* the list is known-good whatever --role says (NSRL) */
+} imp_csv_preset;
+
+/* Read a CSV list: header row, then records; ps NULL = header-driven with --columns. */
+vg_status imp_csv_run(vg_hset_import *h, const imp_csv_preset *ps);
+
 /* Per-format entry points. */
 int imp_plain_bid(const imp_prefix *pf);
 vg_status imp_plain_read(vg_hset_import *h);
@@ -201,5 +212,15 @@ int imp_hashdeep_bid(const imp_prefix *pf);
 vg_status imp_hashdeep_read(vg_hset_import *h);
 int imp_pdq_bid(const imp_prefix *pf);
 vg_status imp_pdq_read(vg_hset_import *h);
+int imp_csv_bid(const imp_prefix *pf);
+vg_status imp_csv_read(vg_hset_import *h);
+int imp_hashkeeper_bid(const imp_prefix *pf);
+vg_status imp_hashkeeper_read(vg_hset_import *h);
+int imp_nsrl_bid(const imp_prefix *pf);
+vg_status imp_nsrl_read(vg_hset_import *h);
+int imp_vics_bid(const imp_prefix *pf);
+vg_status imp_vics_read(vg_hset_import *h);
+int imp_clamav_bid(const imp_prefix *pf);
+vg_status imp_clamav_read(vg_hset_import *h);
 
 #endif /* VIGIL_IMPORT_IMPL_H */

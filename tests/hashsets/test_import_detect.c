@@ -15,19 +15,36 @@
 /* ---- detection ---- */
 
 struct detect_case {
-    char file[48];
+    char file[48]; /* plain data: Criterion copies parameters (no pointers, STYLE.md) */
     char format[16];
 };
 
 static struct detect_case detect_cases[] = {
-    {"plain_md5.txt", "plain"},         {"md5sum.txt", "sum"},
-    {"sha256sum_binary.txt", "sum"},    {"sha256_bsd_tag.txt", "sum"},
-    {"md5deep_size.txt", "sum"},        {"tool_md5sum.txt", "sum"},
-    {"tool_sha1sum_binary.txt", "sum"}, {"tool_sha256sum.txt", "sum"},
-    {"tool_sha256sum_tag.txt", "sum"},  {"tool_md5deep.txt", "sum"},
-    {"tool_md5deep_z.txt", "sum"},      {"hashdeep.txt", "hashdeep"},
-    {"tool_hashdeep.txt", "hashdeep"},  {"pdq_photo_hasher.csv", "pdq"},
-    {"pdq_hash_quality.csv", "pdq"},    {"threatexchange_local_file.txt", "pdq"},
+    {"plain_md5.txt", "plain"},
+    {"md5sum.txt", "sum"},
+    {"sha256sum_binary.txt", "sum"},
+    {"sha256_bsd_tag.txt", "sum"},
+    {"md5deep_size.txt", "sum"},
+    {"tool_md5sum.txt", "sum"},
+    {"tool_sha1sum_binary.txt", "sum"},
+    {"tool_sha256sum.txt", "sum"},
+    {"tool_sha256sum_tag.txt", "sum"},
+    {"tool_md5deep.txt", "sum"},
+    {"tool_md5deep_z.txt", "sum"},
+    {"hashdeep.txt", "hashdeep"},
+    {"tool_hashdeep.txt", "hashdeep"},
+    {"pdq_photo_hasher.csv", "pdq"},
+    {"pdq_hash_quality.csv", "pdq"},
+    {"threatexchange_local_file.txt", "pdq"},
+    {"icse_style.csv", "csv"},
+    {"iwf_style.csv", "csv"},
+    {"hashkeeper_sample.hsh", "hashkeeper"},
+    {"NSRLFile_v2_sample.txt", "nsrl"},
+    {"vics20_hashset.json", "vics"},
+    {"vics20_case.json", "vics"},
+    {"vics13_case.json", "vics"},
+    {"clamav_sample.hdb", "clamav"},
+    {"clamav_sample.hsb", "clamav"},
 };
 
 ParameterizedTestParameters(import_detect, picks_the_right_format) {
