@@ -12,6 +12,7 @@
 
 /* Detection order = table order; bids decide, the order only breaks ties and lists names. */
 static const imp_format formats[] = {
+    {"encase", imp_encase_bid, imp_encase_read},
     {"vics", imp_vics_bid, imp_vics_read},
     {"hashdeep", imp_hashdeep_bid, imp_hashdeep_read},
     {"nsrl", imp_nsrl_bid, imp_nsrl_read},
@@ -24,8 +25,9 @@ static const imp_format formats[] = {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-static const char *const format_names[NFORMATS + 1] = {
-    "vics", "hashdeep", "nsrl", "hashkeeper", "csv", "clamav", "pdq", "sum", "plain", NULL};
+static const char *const format_names[NFORMATS + 1] = {"encase",     "vics",  "hashdeep", "nsrl",
+                                                       "hashkeeper", "csv",   "clamav",   "pdq",
+                                                       "sum",        "plain", NULL};
 
 const char *const *vg_hset_import_formats(void) {
     return format_names;

@@ -49,6 +49,11 @@ vg_status rd_line(imp_reader *r, char **p, size_t *n, uint64_t *lineno, int *fla
  * the end of input. *lineno gets the line number of the piece's first byte.
  */
 vg_status rd_chunk(imp_reader *r, const unsigned char **p, size_t *n, uint64_t *lineno);
+/*
+ * Next n bytes (n <= RD_BUF) for binary formats: *got is n, or fewer at the end of input
+ * (0 at the end). Valid until the next rd_* call.
+ */
+vg_status rd_bytes(imp_reader *r, size_t n, const unsigned char **p, size_t *got);
 /* Read the rest of the input (for the digest) and store the SHA-256 of every byte. */
 vg_status rd_finish(imp_reader *r, uint8_t sha256[32]);
 
@@ -220,6 +225,8 @@ int imp_nsrl_bid(const imp_prefix *pf);
 vg_status imp_nsrl_read(vg_hset_import *h);
 int imp_vics_bid(const imp_prefix *pf);
 vg_status imp_vics_read(vg_hset_import *h);
+int imp_encase_bid(const imp_prefix *pf);
+vg_status imp_encase_read(vg_hset_import *h);
 int imp_clamav_bid(const imp_prefix *pf);
 vg_status imp_clamav_read(vg_hset_import *h);
 

@@ -170,3 +170,18 @@ vg_status rd_finish(imp_reader *r, uint8_t sha256[32]) {
         return VG_E_CRYPTO;
     return VG_OK;
 }
+
+vg_status rd_bytes(imp_reader *r, size_t n, const unsigned char **p, size_t *got) {
+    *p = NULL;
+    *got = 0;
+    while (r->end - r->pos < n && !r->eof) {
+        vg_status st = fill(r);
+        if (st != VG_OK)
+            return st;
+    }
+    size_t avail = r->end - r->pos;
+    *got = avail < n ? avail : n;
+    *p = r->buf + r->pos;
+    r->pos += *got;
+    return VG_OK;
+}
