@@ -86,7 +86,10 @@ static int build_input(struct build_run *r, const char *input) {
         st = vg_hset_import_file(r->imp, input, vg_hset_build_sink, r->b);
     if (st != VG_OK) {
         const char *msg = vg_hset_import_errmsg(r->imp);
-        vg_cli_path_err(input, *msg ? msg : vg_hset_build_errmsg(r->b));
+        if (*msg) /* the importer's message already names the file */
+            vg_cli_err("%s", msg);
+        else
+            vg_cli_path_err(input, vg_hset_build_errmsg(r->b));
         return -1;
     }
     const vg_hset_import_stats *s = vg_hset_import_stats_get(r->imp);
