@@ -115,7 +115,7 @@ static int build_input(struct build_run *r, const char *input) {
 }
 
 /* An import option: pass the value to its setter. 1 = handled, 0 = not an import option,
- * -1 = refused. */
+ * -1 = refused, 2 = answered (--format help). */
 static int import_option(struct build_run *r, int c, const char *arg) {
     vg_status st = VG_OK;
     switch (c) {
@@ -123,7 +123,7 @@ static int import_option(struct build_run *r, int c, const char *arg) {
         if (!strcmp(arg, "help")) {
             for (const char *const *f = vg_hset_import_formats(); *f; f++)
                 printf("%s\n", *f);
-            exit(HL_OK);
+            return 2;
         }
         st = vg_hset_import_set_format(r->imp, arg);
         break;
@@ -174,6 +174,8 @@ static int build_args(struct build_run *r, int argc, char **argv, const char **o
         int done = import_option(r, c, optarg);
         if (done < 0)
             return HL_USAGE;
+        if (done == 2)
+            return HL_OK;
         if (done > 0)
             continue;
         if (c == 'o') {

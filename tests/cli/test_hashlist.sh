@@ -75,6 +75,8 @@ check "info counts the skipped record" grep -q 'skipped bad 1' "$TMP/info2"
 expect_rc "a missing input exits 2" 2 "$VIGIL" hashlist build -o x.vhs nosuchfile
 expect_rc "no -o exits 3" 3 "$VIGIL" hashlist build alert.md5
 expect_rc "unknown --format exits 3" 3 "$VIGIL" hashlist build -o x.vhs --format nope alert.md5
+expect_rc "--format help lists the formats" 0 "$VIGIL" hashlist build --format help
+check "--format help names the sum format" grep -qx sum "$TMP/out"
 expect_rc "unknown subcommand exits 3" 3 "$VIGIL" hashlist frobnicate
 for c in build info lookup sign verify; do
     expect_rc "hashlist $c --help exits 0" 0 "$VIGIL" hashlist "$c" --help
