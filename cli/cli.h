@@ -12,6 +12,7 @@ enum {
 
 /* Each sub-command gets argv with argv[0] = its own name; returns the process exit code. */
 int vg_cmd_hash(int argc, char **argv);
+int vg_cmd_hashlist(int argc, char **argv);
 int vg_cmd_keygen(int argc, char **argv);
 int vg_cmd_verify(int argc, char **argv);
 

@@ -29,6 +29,7 @@ struct command {
 
 static const struct command commands[] = {
     {"hash", vg_cmd_hash, "print MD5, SHA-1 and SHA-256 of files (hashdeep, sha*sum or JSON)"},
+    {"hashlist", vg_cmd_hashlist, "compile, inspect, search, sign and check hash-list indexes"},
     {"keygen", vg_cmd_keygen, "create the Ed25519 key that seals evidence reports"},
     {"verify", vg_cmd_verify, "check a sealed evidence report against a pinned public key"},
 };

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# test_hashlist.sh — `vigil hashlist build|info|lookup|sign|verify` on lists made by the real
+# tools (md5sum, sha256sum, hashdeep) and a PDQ list; signatures checked with openssl too.
+. "$(dirname "$0")/lib.sh"
+
+cd "$TMP" || exit 1
+for i in 1 2 3 4 5; do printf 'vigil-sample-%s\n' "$i" >"f$i"; done
+md5sum f1 f2 >alert.md5
+sha256sum f3 >alert.sha256
+sha256sum f4 >good.sha256
+hashdeep -c md5,sha1,sha256 f5 >alert.hashdeep 2>/dev/null
+pdq_a=6ecc9471a9b500ce7b53354c7959a503b58fda1a3872b07eac71d31603aa6f58
+pdq_b=1be1852bf6088f634f85fd9605ec13e6a163844ac75f2540bdbbbc51df736886
+printf 'hash,quality\n%s,100\n%s,87\n' "$pdq_a" "$pdq_b" >alert.pdq
+# pdq_a with 6 bits flipped (0x6e -> 0x61: 4 bits; 0xb5 -> 0x34: 2 bits)
+pdq_near=61cc9471a93400ce7b53354c7959a503b58fda1a3872b07eac71d31603aa6f58
+hex() { "$1" "$2" | cut -d' ' -f1; }
+
+# --- build ---
+expect_rc "build exits 0" 0 "$VIGIL" hashlist build -o lists.vhs --name "test lists" \
+    --version 7 alert.md5 alert.sha256 alert.hashdeep alert.pdq --role known-good good.sha256
+check "build reports each input" grep -q 'alert.md5: sum, 2 entries' "$TMP/err"
+check "index is created 0600" test "$(stat -c %a lists.vhs)" = 600
+check "no temporary file left" test "$(ls lists.vhs* | wc -l)" = 1
+
+# --- info: counts and provenance, never the hashes ---
+expect_rc "info exits 0" 0 "$VIGIL" hashlist info lists.vhs
+cp "$TMP/out" info.txt
+check "info shows the name" grep -q '^name: *test lists' info.txt
+check "info counts per type" grep -q 'unique hashes:  md5 3, sha1 1, sha256 3, pdq 2' info.txt
+check "info lists five sources" grep -q '^lists: *5' info.txt
+check "info shows the known-good role" grep -q 'role known-good, format sum' info.txt
+check "info gives each source's SHA-256" \
+    grep -q "source sha256 $(hex sha256sum alert.md5)" info.txt
+leak=0
+for f in f1 f2 f3 f4 f5; do
+    for h in "$(hex md5sum $f)" "$(hex sha1sum $f)" "$(hex sha256sum $f)"; do
+        grep -q "$h" info.txt && leak=1
+    done
+done
+grep -q "$pdq_a" info.txt && leak=1
+check "info prints no hash from the lists" test $leak = 0
+
+# --- lookup ---
+lookup() { printf '%s\n' "$@" | "$VIGIL" hashlist lookup lists.vhs; }
+expect_rc "lookup of an MD5 on the list exits 1" 1 lookup "$(hex md5sum f1)"
+check "lookup prints query, type, id, list, category, distance, role" \
+    grep -qP "^$(hex md5sum f1)\tmd5\t-\talert.md5\t-\t0\talert$" "$TMP/out"
+expect_rc "SHA-1 from hashdeep matches" 1 lookup "$(hex sha1sum f5)"
+check "SHA-1 match names the hashdeep list" grep -qP '\tsha1\t-\talert.hashdeep\t' "$TMP/out"
+expect_rc "SHA-256 matches" 1 lookup "$(hex sha256sum f3 | tr a-f A-F)"
+expect_rc "a hash on no list exits 0" 0 lookup "$(hex md5sum f3)" "$(hex sha1sum f1)"
+check "no output for no match" test ! -s "$TMP/out"
+expect_rc "a known-good match is printed but exits 0" 0 lookup "$(hex sha256sum f4)"
+check "known-good role shown" grep -qP '\tknown-good$' "$TMP/out"
+expect_rc "a PDQ 6 bits away matches at the default radius" 1 lookup "$pdq_near"
+check "PDQ match gives distance 6" grep -qP "^$pdq_near\tpdq\t-\talert.pdq\t-\t6\talert$" "$TMP/out"
+expect_rc "PDQ outside --max-distance 5 does not match" 0 \
+    bash -c "echo $pdq_near | '$VIGIL' hashlist lookup --max-distance 5 lists.vhs"
+expect_rc "comments and blank lines are skipped" 0 lookup "# a comment" "" "   "
+expect_rc "a line that is not a hash exits 2" 2 lookup "$(hex md5sum f1)" "xyz"
+check "the bad line is named by number" grep -q 'line 2: not an MD5' "$TMP/err"
+check "the good line before it still matched" grep -q "$(hex md5sum f1)" "$TMP/out"
+expect_rc "bad --max-distance exits 3" 3 "$VIGIL" hashlist lookup -d 300 lists.vhs
+
+# --- bad inputs ---
+printf '%s  f1\nnot-a-hash  f2\n' "$(hex md5sum f1)" >bad.md5
+expect_rc "a bad record fails the build" 2 "$VIGIL" hashlist build -o bad.vhs --format sum bad.md5
+check "the bad record is named by line, not value" grep -q 'bad.md5:2' "$TMP/err"
+check "no index written after a failed input" test ! -e bad.vhs
+expect_rc "--skip-bad builds anyway" 0 "$VIGIL" hashlist build -o bad.vhs --format sum --skip-bad \
+    bad.md5
+"$VIGIL" hashlist info bad.vhs >"$TMP/info2"
+check "info counts the skipped record" grep -q 'skipped bad 1' "$TMP/info2"
+expect_rc "a missing input exits 2" 2 "$VIGIL" hashlist build -o x.vhs nosuchfile
+expect_rc "no -o exits 3" 3 "$VIGIL" hashlist build alert.md5
+expect_rc "unknown --format exits 3" 3 "$VIGIL" hashlist build -o x.vhs --format nope alert.md5
+expect_rc "--format help lists the formats" 0 "$VIGIL" hashlist build --format help
+check "--format help names the sum format" grep -qx sum "$TMP/out"
+expect_rc "unknown subcommand exits 3" 3 "$VIGIL" hashlist frobnicate
+for c in build info lookup sign verify; do
+    expect_rc "hashlist $c --help exits 0" 0 "$VIGIL" hashlist "$c" --help
+    check "hashlist $c --help documents exit status" grep -q 'Exit status' "$TMP/out"
+done
+
+# --- damaged index ---
+head -c 5000 lists.vhs >cut.vhs
+expect_rc "a truncated index is refused" 2 "$VIGIL" hashlist info cut.vhs
+check "truncation is named" grep -q 'truncated' "$TMP/err"
+cp lists.vhs edited.vhs
+printf '\x01' | dd of=edited.vhs bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect_rc "an edited index is refused" 2 "$VIGIL" hashlist info edited.vhs
+check "the edit is named" grep -q 'checksum mismatch' "$TMP/err"
+expect_rc "--fast skips the body hash" 0 "$VIGIL" hashlist info --fast edited.vhs
+
+# --- signatures ---
+openssl genpkey -algorithm ed25519 -out key.pem 2>/dev/null
+openssl pkey -in key.pem -pubout -out pub.pem
+openssl genpkey -algorithm ed25519 -out other.pem 2>/dev/null
+openssl pkey -in other.pem -pubout -out other.pub.pem
+expect_rc "sign exits 0" 0 "$VIGIL" hashlist sign --key key.pem lists.vhs
+check "signature written beside the index" test -s lists.vhs.sig
+expect_rc "verify with the right key exits 0" 0 "$VIGIL" hashlist verify --pubkey pub.pem lists.vhs
+check "verify says verified" grep -q 'signature verified' "$TMP/out"
+sed -n 1,4p lists.vhs.sig >msg.txt
+sed -n 5p lists.vhs.sig | cut -d' ' -f2 | base64 -d >sig.bin
+check "openssl verifies the signature too" \
+    bash -c 'openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in msg.txt -sigfile sig.bin | grep -q Success'
+check "the signed message holds the index's SHA-256" \
+    grep -qx "file-sha256 $(hex sha256sum lists.vhs)" msg.txt
+expect_rc "another key is refused (exit 1)" 1 "$VIGIL" hashlist verify --pubkey other.pub.pem lists.vhs
+check "another key is named" grep -q 'signed by another key' "$TMP/err"
+expect_rc "lookup with the trusted key works" 1 \
+    bash -c "echo $(hex md5sum f1) | '$VIGIL' hashlist lookup --pubkey pub.pem lists.vhs"
+expect_rc "lookup refuses an index signed by another key" 2 \
+    bash -c "echo $(hex md5sum f1) | '$VIGIL' hashlist lookup --pubkey other.pub.pem lists.vhs"
+check "nothing is looked up when the signature fails" test ! -s "$TMP/out"
+cp lists.vhs.sig saved.sig
+"$VIGIL" hashlist build -o lists.vhs alert.md5 2>/dev/null
+expect_rc "a rebuilt index under the old signature is refused" 1 \
+    "$VIGIL" hashlist verify --pubkey pub.pem lists.vhs
+check "the reason is another file" grep -q 'for another file' "$TMP/err"
+expect_rc "a missing signature is refused" 1 \
+    "$VIGIL" hashlist verify --pubkey pub.pem --sig none.sig lists.vhs
+expect_rc "a public key cannot sign" 2 "$VIGIL" hashlist sign --key pub.pem lists.vhs
+expect_rc "sign without --key exits 3" 3 "$VIGIL" hashlist sign lists.vhs
+
+finish
