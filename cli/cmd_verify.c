@@ -24,6 +24,8 @@ static void verify_usage(FILE *f) {
           "      --decrypt-key KEY.pem  investigator's private key: decrypt each preserved file\n"
           "                             in memory and check its SHA-256 against the records\n"
           "      --decrypt-cert CERT    the matching certificate (optional)\n"
+          "      --tsa-ca CA.pem        check summary.tsr (the stamped summary.tsq) against this\n"
+          "                             time-stamping authority's CA\n"
           "      --strict               files vigil does not write fail instead of warn\n"
           "  -h, --help                 show this help\n\n"
           "Output: OK, or FAILED/INCOMPLETE/NOT VERIFIED with the reason, file and line.\n"
@@ -41,6 +43,7 @@ static int parse(struct verify_args *a, int argc, char **argv) {
     static const struct option opts[] = {{"pubkey", required_argument, NULL, 'p'},
                                          {"decrypt-key", required_argument, NULL, 'k'},
                                          {"decrypt-cert", required_argument, NULL, 'c'},
+                                         {"tsa-ca", required_argument, NULL, 't'},
                                          {"strict", no_argument, NULL, 's'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -55,6 +58,8 @@ static int parse(struct verify_args *a, int argc, char **argv) {
             a->o.decrypt_cert = optarg;
         else if (c == 's')
             a->o.strict = true;
+        else if (c == 't')
+            a->o.tsa_ca = optarg;
         else if (c == 'h')
             return verify_usage(stdout), 1;
         else
@@ -78,6 +83,8 @@ static void print_verdict(const vg_ev_verdict *v) {
         if (v->decrypted)
             printf(", %llu preserved files decrypted and matched",
                    (unsigned long long)v->decrypted);
+        if (v->timestamped)
+            fputs(", time-stamp token verified", stdout);
         putchar('\n');
         return;
     }

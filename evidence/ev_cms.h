@@ -25,4 +25,10 @@ vg_status vg_ev_decrypt_digest(const vg_ev_decryptor *d, const void *der, size_t
  * @return VG_OK; VG_E_FORMAT (not a request); VG_E_VERIFY (another imprint). */
 vg_status vg_ev_tsq_check(const void *der, size_t dn, const void *data, size_t n, const char **why);
 
+/* tsq.c: check an RFC 3161 response der[0..dn) (summary.tsr) against the request it answers
+ * (tsq) and a TSA CA file: signature chain, imprint, nonce, version.
+ * @return VG_OK; VG_E_FORMAT (not a response); VG_E_VERIFY (does not verify); VG_E_IO. */
+vg_status vg_ev_tsr_check(const void *der, size_t dn, const void *tsq, size_t tn,
+                          const char *ca_path, const char **why);
+
 #endif

@@ -79,3 +79,35 @@ vg_status vg_ev_tsq_check(const void *der, size_t dn, const void *data, size_t n
     TS_REQ_free(req);
     return st;
 }
+
+vg_status vg_ev_tsr_check(const void *der, size_t dn, const void *tsq, size_t tn,
+                          const char *ca_path, const char **why) {
+    const unsigned char *p = der, *q = tsq;
+    TS_RESP *resp = d2i_TS_RESP(NULL, &p, (long)dn);
+    TS_REQ *req = d2i_TS_REQ(NULL, &q, (long)tn);
+    X509_STORE *store = X509_STORE_new();
+    TS_VERIFY_CTX *ctx = req ? TS_REQ_to_TS_VERIFY_CTX(req, NULL) : NULL;
+    vg_status st = VG_OK;
+    *why = NULL;
+    if (!resp || p != (const unsigned char *)der + dn || !req) {
+        *why = "summary.tsr is not a DER TimeStampResp for summary.tsq";
+        st = VG_E_FORMAT;
+    } else if (!store || !ctx || X509_STORE_load_file(store, ca_path) != 1) {
+        *why = "cannot load the TSA CA certificates";
+        st = VG_E_IO;
+    } else {
+        TS_VERIFY_CTX_set_store(ctx, store); /* the context owns the store from here */
+        store = NULL;
+        /* TS_REQ_to_TS_VERIFY_CTX() leaves the signature check out: add it */
+        TS_VERIFY_CTX_add_flags(ctx, TS_VFY_SIGNATURE);
+        if (TS_RESP_verify_response(ctx, resp) != 1) {
+            *why = "time-stamp token does not verify (signature, chain, imprint or nonce)";
+            st = VG_E_VERIFY;
+        }
+    }
+    X509_STORE_free(store);
+    TS_VERIFY_CTX_free(ctx);
+    TS_REQ_free(req);
+    TS_RESP_free(resp);
+    return st;
+}

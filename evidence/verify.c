@@ -493,6 +493,33 @@ static bool case_export(struct vctx *c) {
 
 /* ---- 7. time-stamp request; 8. decryption ---- */
 
+/* summary.tsr: the TSA's answer to summary.tsq, added after sealing (so not pinned); checked
+ * against the TSA's CA when one is given, otherwise only noted. */
+static bool tsr(struct vctx *c, const char *req, size_t rn) {
+    char *der = NULL;
+    size_t n = 0;
+    const char *why = NULL;
+    vg_status st = vg_ev_read_all(c->dirfd, "summary.tsr", 1u << 20, &der, &n);
+    if (st == VG_E_NOTFOUND)
+        return true;
+    if (st == VG_OK && !c->o->tsa_ca) {
+        vg_ev_vwarn(c, "summary.tsr not checked (give --tsa-ca)");
+        free(der);
+        return true;
+    }
+    if (st == VG_OK)
+        st = req ? vg_ev_tsr_check(der, n, req, rn, c->o->tsa_ca, &why) : VG_E_FORMAT;
+    free(der);
+    if (st == VG_E_IO)
+        return vg_ev_vfail(c, VG_EV_CANNOT, "tsr.unusable_ca", c->o->tsa_ca, 0, "%s",
+                           why ? why : vg_status_str(st));
+    if (st != VG_OK)
+        return vg_ev_vfail(c, VG_EV_TAMPERED, "tsr.invalid", "summary.tsr", 0, "%s",
+                           why ? why : "no summary.tsq to match");
+    c->v->timestamped = true;
+    return true;
+}
+
 /* summary.tsq: pinned by the trusted comment (every byte), and over this summary.json. */
 static bool tsq(struct vctx *c) {
     char *der = NULL;
@@ -504,7 +531,7 @@ static bool tsq(struct vctx *c) {
         if (c->o->pubkey && c->has_tsq_pin)
             return vg_ev_vfail(c, VG_EV_TAMPERED, "files.missing", "summary.tsq", 0,
                                "the signature pins a time-stamp request that is missing");
-        return true;
+        return tsr(c, NULL, 0);
     }
     if (st == VG_OK && c->o->pubkey &&
         (!c->has_tsq_pin || vg_ev_sha256(der, n, NULL, 0, NULL, 0, h) != VG_OK ||
@@ -515,11 +542,11 @@ static bool tsq(struct vctx *c) {
     }
     if (st == VG_OK)
         st = vg_ev_tsq_check(der, n, c->summary, c->summary_n, &why);
+    bool ok = st == VG_OK ? tsr(c, der, n)
+                          : vg_ev_vfail(c, VG_EV_TAMPERED, "tsq.mismatch", "summary.tsq", 0, "%s",
+                                        why ? why : vg_status_str(st));
     free(der);
-    if (st != VG_OK)
-        return vg_ev_vfail(c, VG_EV_TAMPERED, "tsq.mismatch", "summary.tsq", 0, "%s",
-                           why ? why : vg_status_str(st));
-    return true;
+    return ok;
 }
 
 static bool decrypt_all(struct vctx *c) {

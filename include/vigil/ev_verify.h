@@ -27,6 +27,8 @@ typedef struct vg_ev_verify_opts {
     const char *decrypt_key;    /* investigator's private key: decrypt preserved objects in
                                    memory and compare plaintext SHA-256 (NULL: skip) */
     const char *decrypt_cert;   /* its certificate (optional, selects the recipient) */
+    const char *tsa_ca;         /* CA certificate(s) of the time-stamping authority: check
+                                   summary.tsr (the stamped answer to summary.tsq) when present */
     bool strict;                /* unexpected files in the folder fail instead of warn */
 } vg_ev_verify_opts;
 
@@ -44,6 +46,7 @@ typedef struct vg_ev_verdict {
     uint64_t records;    /* records checked */
     uint64_t consistent; /* incomplete reports: records 1..consistent chain correctly */
     uint64_t decrypted;  /* preserved objects decrypted and matched */
+    bool timestamped;    /* summary.tsr verified against tsa_ca */
     char key_id[17];     /* key id the signature claims ("" if unreadable) */
     int warnings;
     char warning[256]; /* the first warning */

@@ -125,6 +125,50 @@ check "openssl ts reads summary.tsq" bash -c "openssl ts -query -in '$R/summary.
 check "summary.tsq imprints SHA-256(summary.json)" bash -c \
     "openssl ts -query -in '$R/summary.tsq' -text | tr -d ' \n-' | grep -qi \"\$(sha256sum '$R/summary.json' | cut -c1-32)\""
 
+# --- a throw-away RFC 3161 TSA stamps summary.tsq; verify checks the token ---
+A=$TMP/tsa
+mkdir -p "$A"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$A/ca.key" \
+    -out "$A/ca.crt" -subj "/CN=test TSA CA" -days 2 -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$A/tsa.key" \
+    -out "$A/tsa.csr" -subj "/CN=test TSA" 2>/dev/null
+printf 'extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n' >"$A/ext"
+openssl x509 -req -in "$A/tsa.csr" -CA "$A/ca.crt" -CAkey "$A/ca.key" -CAcreateserial \
+    -out "$A/tsa.crt" -days 2 -extfile "$A/ext" 2>/dev/null
+echo 01 >"$A/serial"
+cat >"$A/tsa.cnf" <<CNF
+[ tsa ]
+default_tsa = tsa1
+[ tsa1 ]
+dir = $A
+serial = $A/serial
+crypto_device = builtin
+signer_cert = $A/tsa.crt
+signer_key = $A/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+CNF
+cp -r "$R" "$TMP/ts"
+openssl ts -reply -config "$A/tsa.cnf" -queryfile "$TMP/ts/summary.tsq" -out "$TMP/ts/summary.tsr" 2>/dev/null
+check "the test TSA answered" test -s "$TMP/ts/summary.tsr"
+check "openssl ts -verify accepts the token" bash -c "openssl ts -verify -in '$TMP/ts/summary.tsr' \
+    -queryfile '$TMP/ts/summary.tsq' -CAfile '$A/ca.crt' -untrusted '$A/tsa.crt' >/dev/null 2>&1"
+expect_rc "verify --tsa-ca checks the token" 0 "$VIGIL" verify "$TMP/ts" --pubkey "$TMP/sign.pub" --tsa-ca "$A/ca.crt"
+check "it says so" grep -q "time-stamp token verified" "$TMP/out"
+expect_rc "without --tsa-ca the token is only noted" 0 "$VIGIL" verify "$TMP/ts" --pubkey "$TMP/sign.pub"
+check "with a warning" grep -q "summary.tsr not checked" "$TMP/err"
+expect_rc "a token checked against another CA fails" 1 "$VIGIL" verify "$TMP/ts" --pubkey "$TMP/sign.pub" --tsa-ca "$TMP/inv.crt"
+check "reason: tsr.invalid" grep -q "FAILED: tsr.invalid" "$TMP/out"
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-5]^=1; open(p,"wb").write(b)' "$TMP/ts/summary.tsr"
+expect_rc "an altered token fails" 1 "$VIGIL" verify "$TMP/ts" --pubkey "$TMP/sign.pub" --tsa-ca "$A/ca.crt"
+
 # --- never display content: no image bytes outside preserved/ ---
 check "no image bytes anywhere in the report outside preserved/" python3 -c '
 import os,sys
