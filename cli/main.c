@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"hash", vg_cmd_hash, "print MD5, SHA-1 and SHA-256 of files (hashdeep, sha*sum or JSON)"},
     {"keygen", vg_cmd_keygen, "create the Ed25519 key that seals evidence reports"},
     {"verify", vg_cmd_verify, "check a sealed evidence report against a pinned public key"},
+    {"scan", vg_cmd_scan, "find known files and images under paths; write a report"},
 };
 
 static void usage(FILE *f) {

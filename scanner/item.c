@@ -81,6 +81,8 @@ static void emit_problem(struct worker *w, const vg_scan_rec *like, vg_scan_kind
     r.has_digests = r.has_pdq = false;
     r.matches = NULL;
     r.n_matches = 0;
+    if (kind != VG_SCAN_SKIP)
+        w->problems++;
     vg_scan_emit(w->s, &r);
 }
 
@@ -172,8 +174,14 @@ static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_
     r->has_pdq = true;
     memcpy(r->pdq, res.hash, VG_PDQ_LEN);
     r->pdq_quality = res.quality;
+    r->has_dihedral = res.has_dihedral;
+    memcpy(r->pdq_dihedral, res.dihedral, sizeof r->pdq_dihedral);
     if (!res.too_small && res.quality >= w->s->o->min_quality && match_pdq(w, &res) != VG_OK)
         emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
+}
+
+static int o_min_quality(const struct worker *w) {
+    return w->s->o->min_quality;
 }
 
 /* Match a hashed item, hash it perceptually when it is an image held whole, emit it. */
@@ -182,8 +190,18 @@ static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, 
     if (vg_match_digests(w->s->o->lists, w->s->o->n_lists, &r->dg, &w->mb) != VG_OK)
         emit_problem(w, r, VG_SCAN_ERROR, "digest look-up failed", ENOMEM);
     r->known_good = w->mb.known_good;
-    if (whole && vg_sniff_is_image(r->type) && !r->known_good)
+    if (whole && vg_sniff_is_image(r->type) && !r->known_good) {
         perceptual(w, whole, n, r);
+    } else if (r->cached && r->has_pdq && !r->known_good && r->pdq_quality >= o_min_quality(w)) {
+        /* Served from the cache: today's lists against the stored hashes. */
+        vg_pdq_result res = {.quality = r->pdq_quality, .has_dihedral = r->has_dihedral};
+        memcpy(res.hash, r->pdq, VG_PDQ_LEN);
+        memcpy(res.dihedral, r->pdq_dihedral, sizeof res.dihedral);
+        if (match_pdq(w, &res) != VG_OK)
+            emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
+    }
+    if (w->problems)
+        r->cacheable = false;
     r->matches = w->mb.m;
     r->n_matches = w->mb.n;
     vg_scan_emit(w->s, r);
@@ -270,6 +288,8 @@ static int64_t read_rest(struct worker *w, int fd, size_t got, bool *keep, int *
     if (vg_digest_reset(w->dg) != VG_OK || vg_digest_update(w->dg, w->buf, got) != VG_OK)
         return *err = EIO, -1;
     for (;;) {
+        if (atomic_load(w->s->cancel))
+            return *err = EINTR, -2;
         if (*keep && total == w->cap && !grow(w, (size_t)total + 1))
             *keep = false;
         uint8_t *dst = *keep ? w->buf + total : w->buf;
@@ -300,6 +320,7 @@ static bool changed_since(int fd, const struct stat *before, uint64_t total) {
 void vg_scan_worker_file(struct worker *w, const struct job *j) {
     vg_scan_rec r = base_rec(j, VG_SCAN_FILE);
     w->job = j;
+    w->problems = 0;
     if (j->cached) {
         r = j->cached_rec;
         r.path = r.root_path = j->path;
@@ -312,6 +333,8 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
     r.type = got < 0 ? VG_SNIFF_OTHER : vg_sniff(w->buf, (size_t)got);
     bool keep = vg_sniff_is_image(r.type) && (uint64_t)j->st.st_size <= image_limit(w);
     int64_t total = got < 0 ? -1 : read_rest(w, j->fd, (size_t)got, &keep, &err);
+    if (total == -2)
+        return; /* interrupted: the report says so as a whole */
     if (total < 0 || vg_digest_final(w->dg, &r.dg) != VG_OK) {
         emit_problem(w, &r, VG_SCAN_ERROR, "read error", err);
         return;
@@ -325,6 +348,7 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
         emit_problem(w, &r, VG_SCAN_LIMIT, "image not decoded: limit max-entry-size", 0);
         r.limit = VG_LIM_NONE;
     }
+    r.cacheable = !r.changed && !vg_sniff_is_archive(r.type) && w->problems == 0;
     finish_item(w, &r, keep ? w->buf : NULL, (size_t)total);
     if (vg_sniff_is_archive(r.type) && !atomic_load(w->s->cancel)) {
         vg_status st = vg_arc_scan_fd(w->arc, j->fd, j->path, on_entry, w);

@@ -13,6 +13,7 @@
 
 #include "scan_impl.h"
 
+#include "vigil/cache.h"
 #include "vigil/walk.h"
 
 #define RECS_QUEUE 1024u
@@ -112,6 +113,28 @@ static void count(vg_scan_stats *st, const vg_scan_rec *r) {
     }
 }
 
+static vg_cache_key cache_key(const vg_scan_rec *r) {
+    return (vg_cache_key){.dev = r->dev,
+                          .ino = r->ino,
+                          .size = r->size,
+                          .mtime_ns = r->mtime_ns,
+                          .ctime_ns = r->ctime_ns};
+}
+
+/* Keep the hashes of a complete, unchanged plain file for the next scan. */
+static void cache_store(struct scan *s, const vg_scan_rec *r) {
+    if (!s->o->cache || r->kind != VG_SCAN_FILE || !r->cacheable || r->cached || !r->has_stat)
+        return;
+    vg_cache_key k = cache_key(r);
+    vg_cache_val v = {.type = r->type,
+                      .dg = r->dg,
+                      .has_pdq = r->has_pdq && r->has_dihedral,
+                      .pdq_quality = r->pdq_quality};
+    memcpy(v.pdq, r->pdq_dihedral, sizeof v.pdq);
+    if (vg_cache_put(s->o->cache, &k, &v) != VG_OK)
+        s->stats.cache_errors++;
+}
+
 static void writer(void *ctx, unsigned index) {
     struct scan *s = ctx;
     void *item;
@@ -119,6 +142,7 @@ static void writer(void *ctx, unsigned index) {
     while (vg_queue_pop(s->recs, &item)) {
         struct qrec *q = item;
         count(&s->stats, &q->r);
+        cache_store(s, &q->r);
         if (s->fn_status == VG_OK) {
             vg_status st = s->fn(s->ctx, &q->r);
             if (st != VG_OK) {
@@ -165,12 +189,44 @@ static vg_status walk_problem(struct scan *s, const vg_walk_item *it) {
     return vg_scan_emit(s, &r) ? VG_OK : VG_E_INTERRUPTED;
 }
 
+/* A file whose key is in the cache becomes a job without a descriptor: it is not opened. */
+static bool cached_job(struct scan *s, const vg_walk_item *it) {
+    vg_scan_rec r = {.kind = VG_SCAN_FILE};
+    vg_scan_rec_stat(&r, &it->st);
+    vg_cache_key k = cache_key(&r);
+    vg_cache_val v;
+    if (!vg_cache_get(s->o->cache, &k, &v))
+        return false;
+    struct job *j = malloc(sizeof *j + it->path_len + 1);
+    if (!j)
+        return false;
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    j->st = it->st;
+    j->cached = true;
+    memcpy(j->path, it->path, it->path_len + 1);
+    r.type = v.type;
+    r.has_digests = true;
+    r.dg = v.dg;
+    r.cached = true;
+    r.has_pdq = r.has_dihedral = v.has_pdq;
+    memcpy(r.pdq, v.pdq[0], sizeof r.pdq);
+    memcpy(r.pdq_dihedral, v.pdq, sizeof r.pdq_dihedral);
+    r.pdq_quality = v.pdq_quality;
+    j->cached_rec = r;
+    if (!vg_queue_push(s->jobs, j))
+        free(j);
+    return true;
+}
+
 static vg_status on_walk(void *ctx, const vg_walk_item *it) {
     struct scan *s = ctx;
     if (atomic_load(s->cancel))
         return VG_E_INTERRUPTED;
     if (it->event != VG_WALK_FILE)
         return walk_problem(s, it);
+    if (s->o->cache && cached_job(s, it))
+        return VG_OK;
     int fd, err;
     if (vg_walk_open(it, &fd, &err) != VG_OK) {
         vg_walk_item e = *it;

@@ -50,6 +50,7 @@ struct worker {
     vg_pdq *pdq;
     vg_matchbuf mb;
     const struct job *job; /* the file being scanned */
+    unsigned problems;     /* error and limit records emitted for it */
 };
 
 /* Create and release a worker's state. @return VG_OK, VG_E_NOMEM or VG_E_CRYPTO. */

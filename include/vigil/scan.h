@@ -74,9 +74,12 @@ typedef struct vg_scan_rec {
     bool has_pdq;
     uint8_t pdq[32];
     int pdq_quality;
+    bool has_dihedral;
+    uint8_t pdq_dihedral[8][32]; /* the PDQ of the 8 dihedral forms ([0] = pdq) */
     bool cached;     /* digests and hashes came from the cache (the file was only stat'ed) */
     bool changed;    /* size or mtime changed while it was read: hashed what was read */
     bool known_good; /* its digest is on a known-good list (perceptual hashing skipped) */
+    bool cacheable;  /* complete hashes of an unchanged plain file (what the cache keeps) */
     const vg_scan_match *matches;
     size_t n_matches;
     const char *reason;         /* SKIP / ERROR / LIMIT: short stable text */
@@ -105,6 +108,7 @@ typedef struct vg_scan_stats {
     uint64_t errors;             /* ERROR records */
     uint64_t limits;             /* LIMIT records */
     uint64_t skip_by_reason[16]; /* SKIP records by vg_walk_reason */
+    uint64_t cache_errors;       /* hashes that could not be stored in the cache */
     bool interrupted;
 } vg_scan_stats;
 
