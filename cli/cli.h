@@ -15,6 +15,7 @@ int vg_cmd_hash(int argc, char **argv);
 int vg_cmd_hashlist(int argc, char **argv);
 int vg_cmd_keygen(int argc, char **argv);
 int vg_cmd_verify(int argc, char **argv);
+int vg_cmd_scan(int argc, char **argv);
 
 /* Print "vigil: " + fmt to stderr. */
 void vg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

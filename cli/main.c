@@ -32,6 +32,7 @@ static const struct command commands[] = {
     {"hashlist", vg_cmd_hashlist, "compile, inspect, search, sign and check hash-list indexes"},
     {"keygen", vg_cmd_keygen, "create the Ed25519 key that seals evidence reports"},
     {"verify", vg_cmd_verify, "check a sealed evidence report against a pinned public key"},
+    {"scan", vg_cmd_scan, "find known files and images under paths; write a report"},
 };
 
 static void usage(FILE *f) {

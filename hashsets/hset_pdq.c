@@ -26,7 +26,9 @@
 
 /* Candidate verification is bound by DRAM latency, not arithmetic: it stays here, pipelined
  * across buckets and tables, compiled with and without POPCNT and picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* Not under ThreadSanitizer: the ifunc resolver runs before the TSan runtime starts and crashes
+ * (race tests link this library). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define HOT __attribute__((target_clones("popcnt", "default")))
 #else
 #define HOT

@@ -1,0 +1,459 @@
+/*
+ * cmd_scan.c — `vigil scan [OPTIONS] PATH... --hashlist LIST.vhs --report DIR`: hash every file
+ * (and every archive entry), match digests and image PDQ hashes against the lists, write the
+ * report, print a clamscan-like summary. Exit status is a bit set, so "found" never hides
+ * "incomplete" (UX.md): 1 match(es), 2 incomplete, 3 both, 4 could not scan.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/cache.h"
+#include "vigil/hset.h"
+#include "vigil/scan.h"
+
+#include "cli.h"
+#include "pathfmt.h"
+#include "scan_report.h"
+
+enum { EXIT_MATCH = 1, EXIT_INCOMPLETE = 2, EXIT_FATAL = 4 };
+
+#define MAX_ARGS 64
+
+struct scan_cli {
+    vg_scan_opts o;
+    const char *lists[MAX_ARGS];
+    size_t n_lists;
+    const char *excl[MAX_ARGS], *excl_dir[MAX_ARGS];
+    size_t n_excl, n_excl_dir;
+    const char *report;
+    const char *cache_path; /* --cache FILE, or the default */
+    bool no_cache;
+    char cache_default[4096];
+    bool quiet;
+};
+
+static atomic_bool g_cancel;
+
+static void on_signal(int sig) {
+    (void)sig;
+    atomic_store(&g_cancel, true);
+}
+
+/* ---- help ---- */
+
+static void scan_usage(FILE *f) {
+    fputs("Usage: vigil scan [OPTIONS] PATH... --hashlist LIST.vhs --report DIR\n"
+          "Hash every file under PATH (and every entry of archives inside), match MD5, SHA-1,\n"
+          "SHA-256 and, for images, PDQ against the hash lists, and write a report. Nothing\n"
+          "is ever displayed: paths, hashes, counts and reasons only.\n\n"
+          "  --hashlist FILE        compiled hash list (.vhs); repeat for several (required)\n"
+          "  --report DIR           folder that receives the report folder (created 0700)\n"
+          "  -j, --jobs N           hashing threads (default: online CPUs)\n"
+          "      --exclude GLOB     skip files matching GLOB (fnmatch; a GLOB with '/' is\n"
+          "                         matched against the whole path, else the file name)\n"
+          "      --exclude-dir GLOB do not enter directories matching GLOB\n"
+          "      --follow-symlinks  follow symbolic links (loops detected by device+inode)\n"
+          "      --one-file-system  do not enter directories on other file systems\n"
+          "      --pdq-threshold N  largest PDQ distance that matches (default 31)\n"
+          "      --min-quality N    PDQ quality below which a hash is recorded, not matched\n"
+          "                         (default 50)\n"
+          "      --max-depth N      archive nesting depth (default 17)\n"
+          "      --max-files N      entries examined per top-level file (default 10000)\n"
+          "      --max-entry-size SIZE  bytes expanded from one archive entry, and the largest\n"
+          "                         image decoded (default 100M)\n"
+          "      --max-scan-size SIZE   bytes expanded per top-level file, all depths\n"
+          "                         (default 400M)\n"
+          "      --max-ratio N      expanded:compressed ratio that stops an archive once 10M\n"
+          "                         are expanded (default 1000; 0 = off)\n"
+          "      --max-time SECONDS time per top-level file (default 120; 0 = off)\n"
+          "      --cache FILE       incremental cache: files whose device, inode, size, mtime\n"
+          "                         and ctime are unchanged are not read again; their stored\n"
+          "                         hashes are matched against today's lists (default\n"
+          "                         /var/lib/vigil/cache.sqlite as root, else\n"
+          "                         $XDG_CACHE_HOME/vigil/cache.sqlite)\n"
+          "      --no-cache         read every file (a full forensic pass); cache untouched\n"
+          "  -q, --quiet            no progress line, no summary\n"
+          "  -h, --help             show this help\n"
+          "      --version          show version and libraries\n\n"
+          "SIZE takes K, M or G (binary). FIFOs, sockets and devices are never opened;\n"
+          "symlinks are not followed unless asked; every path not hashed is recorded with its\n"
+          "reason; a limit hit is recorded, never treated as clean.\n\n"
+          "Exit status (a bit set):\n"
+          "  0  complete, no match\n"
+          "  1  at least one match\n"
+          "  2  incomplete: errors or limits hit (or interrupted)\n"
+          "  3  matches and incomplete\n"
+          "  4  could not scan: bad usage, unusable hash list, report not writable\n",
+          f);
+}
+
+/* ---- options ---- */
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024 * 1024 * 1024;
+    if (mul != 1)
+        end++;
+    if (errno || end == s || *end || *s == '-' || v > max / mul)
+        return false;
+    *out = (uint64_t)v * mul;
+    return true;
+}
+
+enum {
+    OPT_HASHLIST = 256,
+    OPT_REPORT,
+    OPT_EXCLUDE,
+    OPT_EXCLUDE_DIR,
+    OPT_FOLLOW,
+    OPT_ONE_FS,
+    OPT_PDQ_THRESHOLD,
+    OPT_MIN_QUALITY,
+    OPT_MAX_DEPTH,
+    OPT_MAX_FILES,
+    OPT_MAX_ENTRY,
+    OPT_MAX_SCAN,
+    OPT_MAX_RATIO,
+    OPT_MAX_TIME,
+    OPT_CACHE,
+    OPT_NO_CACHE,
+    OPT_VERSION
+};
+
+static const struct option scan_opts[] = {
+    {"hashlist", required_argument, NULL, OPT_HASHLIST},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"jobs", required_argument, NULL, 'j'},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-dir", required_argument, NULL, OPT_EXCLUDE_DIR},
+    {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+    {"one-file-system", no_argument, NULL, OPT_ONE_FS},
+    {"pdq-threshold", required_argument, NULL, OPT_PDQ_THRESHOLD},
+    {"min-quality", required_argument, NULL, OPT_MIN_QUALITY},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-files", required_argument, NULL, OPT_MAX_FILES},
+    {"max-entry-size", required_argument, NULL, OPT_MAX_ENTRY},
+    {"max-scan-size", required_argument, NULL, OPT_MAX_SCAN},
+    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+    {"max-time", required_argument, NULL, OPT_MAX_TIME},
+    {"cache", required_argument, NULL, OPT_CACHE},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
+
+/* A numeric option: @return false (message printed) when out of range. */
+static bool number(int c, const char *arg, struct scan_cli *s) {
+    uint64_t v;
+    vg_arc_limits *l = &s->o.limits;
+    uint64_t max = c == OPT_PDQ_THRESHOLD ? VG_HSET_MAX_RADIUS
+                   : c == OPT_MIN_QUALITY ? 100
+                   : c == 'j'             ? 256
+                   : c == OPT_MAX_DEPTH   ? 10000
+                                          : UINT64_MAX / 1000;
+    if (!parse_u64(arg, max, &v) || (c == 'j' && v == 0)) {
+        vg_cli_err("scan: bad value '%s' for an option (try 'vigil scan --help')", arg);
+        return false;
+    }
+    switch (c) {
+    case 'j':
+        s->o.jobs = (unsigned)v;
+        break;
+    case OPT_PDQ_THRESHOLD:
+        s->o.pdq_threshold = (unsigned)v;
+        break;
+    case OPT_MIN_QUALITY:
+        s->o.min_quality = (int)v;
+        break;
+    case OPT_MAX_DEPTH:
+        l->max_depth = (unsigned)v;
+        break;
+    case OPT_MAX_FILES:
+        l->max_files = v;
+        break;
+    case OPT_MAX_ENTRY:
+        l->max_entry_bytes = v;
+        break;
+    case OPT_MAX_SCAN:
+        l->max_total_bytes = v;
+        break;
+    case OPT_MAX_RATIO:
+        l->max_ratio = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
+        break;
+    case OPT_MAX_TIME:
+        l->max_time_ms = v * 1000;
+        break;
+    }
+    return true;
+}
+
+static bool append(const char **arr, size_t *n, const char *v) {
+    if (*n == MAX_ARGS) {
+        vg_cli_err("scan: too many repeated options (at most %d)", MAX_ARGS);
+        return false;
+    }
+    arr[(*n)++] = v;
+    return true;
+}
+
+/* @return 0 to scan, 1 when done (help/version), -1 on bad usage. */
+static int parse_opts(struct scan_cli *s, int argc, char **argv) {
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "j:qh", scan_opts, NULL)) != -1) {
+        bool ok = true;
+        if (c == OPT_HASHLIST)
+            ok = append(s->lists, &s->n_lists, optarg);
+        else if (c == OPT_REPORT)
+            s->report = optarg;
+        else if (c == OPT_EXCLUDE)
+            ok = append(s->excl, &s->n_excl, optarg);
+        else if (c == OPT_EXCLUDE_DIR)
+            ok = append(s->excl_dir, &s->n_excl_dir, optarg);
+        else if (c == OPT_FOLLOW)
+            s->o.walk.follow_symlinks = true;
+        else if (c == OPT_ONE_FS)
+            s->o.walk.one_file_system = true;
+        else if (c == OPT_CACHE)
+            s->cache_path = optarg;
+        else if (c == OPT_NO_CACHE)
+            s->no_cache = true;
+        else if (c == 'q')
+            s->quiet = true;
+        else if (c == 'h')
+            return scan_usage(stdout), 1;
+        else if (c == OPT_VERSION)
+            return vg_cli_version(stdout), 1;
+        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_TIME))
+            ok = number(c, optarg, s);
+        else
+            return fputs("Try 'vigil scan --help'.\n", stderr), -1;
+        if (!ok)
+            return -1;
+    }
+    if (optind >= argc || !s->n_lists || !s->report) {
+        vg_cli_err("scan: %s (try 'vigil scan --help')", optind >= argc ? "no PATH given"
+                                                         : !s->n_lists  ? "--hashlist is required"
+                                                                        : "--report is required");
+        return -1;
+    }
+    s->o.walk.exclude = s->excl;
+    s->o.walk.n_exclude = s->n_excl;
+    s->o.walk.exclude_dir = s->excl_dir;
+    s->o.walk.n_exclude_dir = s->n_excl_dir;
+    return 0;
+}
+
+/* The effective configuration, for the scan_start record. */
+static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) {
+    const vg_scan_opts *o = &s->o;
+    size_t n = 0;
+    snprintf(buf[n++], 96, "jobs=%u", o->jobs);
+    snprintf(buf[n++], 96, "pdq-threshold=%u", o->pdq_threshold);
+    snprintf(buf[n++], 96, "min-quality=%d", o->min_quality);
+    snprintf(buf[n++], 96, "max-depth=%u", o->limits.max_depth);
+    snprintf(buf[n++], 96, "max-files=%llu", (unsigned long long)o->limits.max_files);
+    snprintf(buf[n++], 96, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
+    snprintf(buf[n++], 96, "max-scan-size=%llu", (unsigned long long)o->limits.max_total_bytes);
+    snprintf(buf[n++], 96, "max-ratio=%u", o->limits.max_ratio);
+    snprintf(buf[n++], 96, "max-time-ms=%llu", (unsigned long long)o->limits.max_time_ms);
+    snprintf(buf[n++], 96, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
+    snprintf(buf[n++], 96, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
+    snprintf(buf[n++], 96, "cache=%s", o->cache ? "yes" : "no");
+    for (size_t i = 0; i < s->n_excl && n < cap; i++)
+        snprintf(buf[n++], 96, "exclude=%s", s->excl[i]);
+    for (size_t i = 0; i < s->n_excl_dir && n < cap; i++)
+        snprintf(buf[n++], 96, "exclude-dir=%s", s->excl_dir[i]);
+    return n;
+}
+
+/* ---- progress and summary ---- */
+
+struct progress {
+    scan_report *rep;
+    bool tty;
+    struct timespec start, last;
+    unsigned long long files, bytes, matches;
+};
+
+static double secs_between(const struct timespec *a, const struct timespec *b) {
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static vg_status on_record(void *ctx, const vg_scan_rec *r) {
+    struct progress *p = ctx;
+    vg_status st = scan_report_rec(p->rep, r);
+    if (r->kind == VG_SCAN_FILE) {
+        p->files++;
+        p->bytes += r->dg.size;
+        p->matches += r->n_matches;
+    }
+    if (p->tty) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (secs_between(&p->last, &now) >= 0.25) {
+            double t = secs_between(&p->start, &now);
+            fprintf(stderr, "\r\033[K%llu files, %.1f MB, %.1f MB/s, %llu matches", p->files,
+                    (double)p->bytes / 1e6, t > 0 ? (double)p->bytes / 1e6 / t : 0.0, p->matches);
+            p->last = now;
+        }
+    }
+    if (st != VG_OK)
+        vg_cli_path_err(p->rep->dir, "cannot write the report");
+    return st;
+}
+
+static void summary(const struct scan_cli *s, const scan_report *rep, const vg_scan_stats *st,
+                    double secs) {
+    printf("\n----------- SCAN SUMMARY -----------\n");
+    printf("Hash lists: %zu\n", s->n_lists);
+    printf("Files scanned: %llu\n", (unsigned long long)st->files);
+    printf("Archive entries scanned: %llu\n", (unsigned long long)st->entries);
+    printf("From cache: %llu\n", (unsigned long long)st->cached);
+    printf("Images: %llu\n", (unsigned long long)st->images);
+    printf("Data scanned: %.2f MB\n", (double)st->bytes / 1e6);
+    printf("Matches: %llu in %llu files (confirmed %llu, probable %llu)\n",
+           (unsigned long long)st->matches, (unsigned long long)st->matched, rep->confirmed,
+           rep->probable);
+    printf("Skipped: %llu (excluded %llu, symlinks %llu, special files %llu, other %llu)\n",
+           (unsigned long long)st->skipped, (unsigned long long)st->skip_by_reason[VG_WR_EXCLUDED],
+           (unsigned long long)st->skip_by_reason[VG_WR_SYMLINK],
+           (unsigned long long)st->skip_by_reason[VG_WR_SPECIAL],
+           (unsigned long long)(st->skipped - st->skip_by_reason[VG_WR_EXCLUDED] -
+                                st->skip_by_reason[VG_WR_SYMLINK] -
+                                st->skip_by_reason[VG_WR_SPECIAL]));
+    printf("Changed while read: %llu\n", (unsigned long long)st->changed);
+    printf("Errors: %llu\n", (unsigned long long)st->errors);
+    printf("Limits hit: %llu\n", (unsigned long long)st->limits);
+    if (st->interrupted)
+        printf("Interrupted: yes\n");
+    printf("Time: %.3f sec\n", secs);
+    printf("Coverage: %s\n", vg_scan_incomplete(st) ? "INCOMPLETE (see the report)" : "complete");
+    printf("Report: ");
+    vg_shell_write_name(stdout, rep->dir);
+    printf("/records.jsonl\n");
+}
+
+/* ---- run ---- */
+
+static int open_lists(struct scan_cli *s, vg_hset **hs) {
+    for (size_t i = 0; i < s->n_lists; i++) {
+        char err[256];
+        if (vg_hset_open(&hs[i], s->lists[i], 0, err, sizeof err) != VG_OK) {
+            vg_cli_path_err(s->lists[i], err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The cache only saves work: when it cannot be opened, say so and scan without it. */
+static void open_cache(struct scan_cli *s) {
+    if (s->no_cache)
+        return;
+    const char *path = s->cache_path;
+    if (!path) {
+        if (vg_cache_default_path(s->cache_default, sizeof s->cache_default) != VG_OK) {
+            vg_cli_err("scan: no cache location known; scanning without a cache");
+            return;
+        }
+        path = s->cache_default;
+    }
+    char err[256];
+    if (vg_cache_open(&s->o.cache, path, err, sizeof err) != VG_OK) {
+        vg_cli_path_err(path, err);
+        vg_cli_err("scan: scanning without a cache");
+        s->o.cache = NULL;
+    }
+}
+
+static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
+    scan_report rep;
+    if (scan_report_open(&rep, s->report) != 0) {
+        scan_report_close(&rep);
+        return EXIT_FATAL;
+    }
+    rep.lists = (const vg_hset *const *)hs;
+    rep.list_paths = s->lists;
+    rep.n_lists = s->n_lists;
+    if (!s->o.jobs) { /* record the effective number */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->o.jobs = n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
+    }
+    char cfg[MAX_ARGS * 2 + 16][96];
+    const char *cfgp[MAX_ARGS * 2 + 16];
+    size_t ncfg = config_text(s, cfg, sizeof cfg / sizeof cfg[0]);
+    for (size_t i = 0; i < ncfg; i++)
+        cfgp[i] = cfg[i];
+    const char *const *roots = (const char *const *)argv + optind;
+    size_t n_roots = (size_t)(argc - optind);
+    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg) != 0) {
+        vg_cli_path_err(rep.dir, "cannot write the report");
+        scan_report_close(&rep);
+        return EXIT_FATAL;
+    }
+    struct progress p = {.rep = &rep, .tty = !s->quiet && isatty(STDERR_FILENO)};
+    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    s->o.lists = (const vg_hset *const *)hs;
+    s->o.n_lists = s->n_lists;
+    s->o.cancel = &g_cancel;
+    vg_scan_stats st;
+    vg_status rc = vg_scan_run(&s->o, roots, n_roots, on_record, &p, &st);
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    if (p.tty)
+        fputs("\r\033[K", stderr);
+    int code = 0;
+    if (rc != VG_OK && rc != VG_E_INTERRUPTED) {
+        vg_cli_err("scan: %s", vg_status_str(rc));
+        code = EXIT_FATAL;
+    } else if (scan_report_end(&rep, &st) != 0) {
+        vg_cli_path_err(rep.dir, "cannot write the report");
+        code = EXIT_FATAL;
+    } else {
+        code = (st.matches ? EXIT_MATCH : 0) | (vg_scan_incomplete(&st) ? EXIT_INCOMPLETE : 0);
+    }
+    if (!s->quiet)
+        summary(s, &rep, &st, secs_between(&p.start, &end));
+    scan_report_close(&rep);
+    return code;
+}
+
+int vg_cmd_scan(int argc, char **argv) {
+    struct scan_cli s = {0};
+    vg_scan_opts_default(&s.o);
+    int rc = parse_opts(&s, argc, argv);
+    if (rc != 0)
+        return rc > 0 ? 0 : EXIT_FATAL;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    vg_hset *hs[MAX_ARGS] = {0};
+    int code = open_lists(&s, hs) == 0 ? 0 : EXIT_FATAL;
+    if (code == 0)
+        open_cache(&s);
+    if (code == 0)
+        code = scan_with(&s, hs, argc, argv);
+    vg_cache_close(s.o.cache);
+    for (size_t i = 0; i < s.n_lists; i++)
+        vg_hset_close(hs[i]);
+    return code;
+}

@@ -1,0 +1,64 @@
+/* Incremental scan cache (SQLite): what a file hashed to, keyed by what stat() says about it. */
+#ifndef VIGIL_CACHE_H
+#define VIGIL_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/digest.h"
+#include "vigil/sniff.h"
+#include "vigil/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the cache keeps for one file. A plain value. */
+typedef struct vg_cache_val {
+    vg_sniff_type type;
+    vg_digests dg;
+    bool has_pdq;
+    int pdq_quality;
+    uint8_t pdq[8][32]; /* PDQ as is [0] and its 7 other dihedral forms */
+} vg_cache_val;
+
+/* The key: a file is unchanged when all five are equal (a rewrite moves mtime or ctime). */
+typedef struct vg_cache_key {
+    uint64_t dev, ino, size;
+    int64_t mtime_ns, ctime_ns;
+} vg_cache_key;
+
+/*
+ * An open cache. Thread-safe: one handle may be used from any threads (calls are serialised by
+ * an internal mutex; stores are batched into transactions).
+ */
+typedef struct vg_cache vg_cache;
+
+/*
+ * Open or create the cache database at path (0600; its folder is created 0700 when missing).
+ * @param[out] err  a message on failure (may be NULL).
+ * @return VG_OK; VG_E_IO (cannot create or open); VG_E_FORMAT (not a vigil cache); VG_E_NOMEM.
+ */
+vg_status vg_cache_open(vg_cache **out, const char *path, char *err, size_t errcap);
+
+/*
+ * The default location: /var/lib/vigil/cache.sqlite for root, else
+ * $XDG_CACHE_HOME/vigil/cache.sqlite (or ~/.cache/vigil/cache.sqlite).
+ * @return VG_OK, or VG_E_NOTFOUND when no home is known; VG_E_LIMIT when cap is too small.
+ */
+vg_status vg_cache_default_path(char *buf, size_t cap);
+
+/* Look a file up. @return true with *out filled when an entry with exactly this key exists. */
+bool vg_cache_get(vg_cache *c, const vg_cache_key *k, vg_cache_val *out);
+
+/* Store (or replace) the entry of a file. @return VG_OK or VG_E_IO. */
+vg_status vg_cache_put(vg_cache *c, const vg_cache_key *k, const vg_cache_val *v);
+
+/* Commit what is pending and close; NULL is accepted. */
+void vg_cache_close(vg_cache *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_CACHE_H */

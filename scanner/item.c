@@ -1,0 +1,358 @@
+/*
+ * item.c — what a worker does with one file: read it once (digests of every byte; an image is
+ * kept whole for decoding), sniff it, look inside if it is an archive, compute PDQ for images,
+ * match everything against every list, and turn each outcome into records.
+ *
+ * Memory: one buffer per worker, grown to the largest image met (at most the per-entry limit)
+ * and reused; the archive scanner and image decoder keep their own reusable buffers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scan_impl.h"
+
+#define WHOLE_HARD_CAP (1ull << 30) /* image limit when max_entry_bytes is off */
+
+/* ---- worker state ---- */
+
+vg_status vg_scan_worker_init(struct worker *w, struct scan *s) {
+    memset(w, 0, sizeof *w);
+    w->s = s;
+    vg_status st = vg_digest_open(&w->dg);
+    if (st == VG_OK && !(w->buf = malloc(VG_DIGEST_CHUNK)))
+        st = VG_E_NOMEM;
+    w->cap = VG_DIGEST_CHUNK;
+    if (st == VG_OK)
+        st = vg_arc_new(&w->arc, &s->o->limits, s->cancel);
+    if (st == VG_OK)
+        st = vg_img_dec_open(&w->img, NULL);
+    if (st == VG_OK)
+        st = vg_pdq_open(&w->pdq);
+    if (st != VG_OK)
+        vg_scan_worker_fini(w);
+    return st;
+}
+
+void vg_scan_worker_fini(struct worker *w) {
+    vg_digest_free(w->dg);
+    free(w->buf);
+    vg_arc_free(w->arc);
+    vg_img_dec_free(w->img);
+    vg_pdq_free(w->pdq);
+    vg_match_free(&w->mb);
+    memset(w, 0, sizeof *w);
+}
+
+static uint64_t image_limit(const struct worker *w) {
+    uint64_t l = w->s->o->limits.max_entry_bytes;
+    return l ? l : WHOLE_HARD_CAP;
+}
+
+/* ---- records ---- */
+
+void vg_scan_rec_stat(vg_scan_rec *r, const struct stat *st) {
+    r->has_stat = true;
+    r->dev = (uint64_t)st->st_dev;
+    r->ino = (uint64_t)st->st_ino;
+    r->size = (uint64_t)st->st_size;
+    r->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    r->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+    r->atime_ns = (int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec;
+    r->uid = st->st_uid;
+    r->gid = st->st_gid;
+    r->mode = st->st_mode;
+}
+
+static vg_scan_rec base_rec(const struct job *j, vg_scan_kind kind) {
+    vg_scan_rec r = {.kind = kind, .path = j->path, .root_path = j->path};
+    vg_scan_rec_stat(&r, &j->st);
+    return r;
+}
+
+static void emit_problem(struct worker *w, const vg_scan_rec *like, vg_scan_kind kind,
+                         const char *reason, int err) {
+    vg_scan_rec r = *like;
+    r.kind = kind;
+    r.reason = reason;
+    r.err = err;
+    r.has_digests = r.has_pdq = false;
+    r.matches = NULL;
+    r.n_matches = 0;
+    if (kind != VG_SCAN_SKIP)
+        w->problems++;
+    vg_scan_emit(w->s, &r);
+}
+
+/* ---- perceptual hashing and matching ---- */
+
+struct pdq_ctx {
+    const vg_hset *h;
+    uint32_t list;
+    vg_matchbuf *mb;
+    vg_status st;
+};
+
+/* One PDQ hit: a match per pertinent entry of the code; the best dihedral per entry kept. */
+static vg_status on_pdq_hit(void *ctx, const vg_hset_hit *hit) {
+    struct pdq_ctx *c = ctx;
+    uint64_t first = 0, count = 0;
+    if (vg_hset_pdq_entries(c->h, hit->code, &first, &count) != VG_OK)
+        return VG_OK;
+    for (uint64_t e = first; e < first + count; e++) {
+        vg_hset_rec rec;
+        if (vg_hset_rec_get(c->h, e, &rec) != VG_OK || rec.known_good || rec.non_pertinent)
+            continue;
+        size_t i = 0;
+        while (i < c->mb->n && !(c->mb->m[i].how == VG_HT_PDQ && c->mb->m[i].list == c->list &&
+                                 c->mb->m[i].entry == e))
+            i++;
+        vg_scan_match m = {.list = c->list,
+                           .entry = e,
+                           .how = VG_HT_PDQ,
+                           .distance = hit->distance,
+                           .dihedral = hit->query};
+        if (i < c->mb->n) {
+            if (hit->distance < c->mb->m[i].distance)
+                c->mb->m[i] = m;
+            continue;
+        }
+        if (vg_match_push(c->mb, &m) != VG_OK)
+            return VG_E_NOMEM;
+    }
+    return VG_OK;
+}
+
+/* Search the hash and its dihedral forms in every list at the threshold. */
+static vg_status match_pdq(struct worker *w, const vg_pdq_result *res) {
+    const vg_scan_opts *o = w->s->o;
+    uint8_t q[VG_PDQ_NUM_DIHEDRAL][VG_PDQ_LEN];
+    size_t nq = 1;
+    memcpy(q[0], res->hash, VG_PDQ_LEN);
+    if (res->has_dihedral) {
+        memcpy(q, res->dihedral, sizeof q);
+        nq = VG_PDQ_NUM_DIHEDRAL;
+    }
+    for (size_t li = 0; li < o->n_lists; li++) {
+        struct pdq_ctx c = {.h = o->lists[li], .list = (uint32_t)li, .mb = &w->mb};
+        vg_status st = vg_hset_pdq_search_batch(o->lists[li], &q[0][0], nq, o->pdq_threshold,
+                                                VG_HSET_SEARCH_AUTO, on_pdq_hit, &c);
+        if (st != VG_OK)
+            return st;
+    }
+    return VG_OK;
+}
+
+/* Decode an image held whole, hash it (with its dihedral forms) and match it. A decoding
+ * failure is an error record for the same path: its digests stand, its PDQ is missing. */
+static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r) {
+    vg_img img;
+    vg_status st = vg_img_decode(w->img, data, n, &img);
+    if (st == VG_E_UNSUPPORTED)
+        return; /* an image type vigil does not decode (GIF, WebP, ...): digests only */
+    if (st != VG_OK) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "image not decoded: %s", vg_img_dec_errmsg(w->img));
+        emit_problem(w, r, st == VG_E_LIMIT ? VG_SCAN_LIMIT : VG_SCAN_ERROR, msg, 0);
+        vg_img_dec_wipe(w->img);
+        return;
+    }
+    vg_pdq_image pi = {.pixels = img.pixels,
+                       .width = img.width,
+                       .height = img.height,
+                       .stride = img.stride,
+                       .channels = img.channels};
+    vg_pdq_result res;
+    st = vg_pdq_hash(w->pdq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &res);
+    vg_img_dec_wipe(w->img);
+    if (st != VG_OK) {
+        emit_problem(w, r, VG_SCAN_ERROR, "image not hashed: PDQ failed", 0);
+        return;
+    }
+    r->has_pdq = true;
+    memcpy(r->pdq, res.hash, VG_PDQ_LEN);
+    r->pdq_quality = res.quality;
+    r->has_dihedral = res.has_dihedral;
+    memcpy(r->pdq_dihedral, res.dihedral, sizeof r->pdq_dihedral);
+    if (!res.too_small && res.quality >= w->s->o->min_quality && match_pdq(w, &res) != VG_OK)
+        emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
+}
+
+static int o_min_quality(const struct worker *w) {
+    return w->s->o->min_quality;
+}
+
+/* Match a hashed item, hash it perceptually when it is an image held whole, emit it. */
+static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n) {
+    vg_match_reset(&w->mb);
+    if (vg_match_digests(w->s->o->lists, w->s->o->n_lists, &r->dg, &w->mb) != VG_OK)
+        emit_problem(w, r, VG_SCAN_ERROR, "digest look-up failed", ENOMEM);
+    r->known_good = w->mb.known_good;
+    if (whole && vg_sniff_is_image(r->type) && !r->known_good) {
+        perceptual(w, whole, n, r);
+    } else if (r->cached && r->has_pdq && !r->known_good && r->pdq_quality >= o_min_quality(w)) {
+        /* Served from the cache: today's lists against the stored hashes. */
+        vg_pdq_result res = {.quality = r->pdq_quality, .has_dihedral = r->has_dihedral};
+        memcpy(res.hash, r->pdq, VG_PDQ_LEN);
+        memcpy(res.dihedral, r->pdq_dihedral, sizeof res.dihedral);
+        if (match_pdq(w, &res) != VG_OK)
+            emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
+    }
+    if (w->problems)
+        r->cacheable = false;
+    r->matches = w->mb.m;
+    r->n_matches = w->mb.n;
+    vg_scan_emit(w->s, r);
+}
+
+/* ---- archive entries ---- */
+
+static const char *arc_reason(const vg_arc_event *ev) {
+    return ev->detail ? ev->detail : "";
+}
+
+static vg_status on_entry(void *ctx, const vg_arc_event *ev) {
+    struct worker *w = ctx;
+    vg_scan_rec r = base_rec(w->job, VG_SCAN_FILE);
+    r.path = ev->path;
+    r.inner = ev->inner;
+    r.n_inner = ev->n_inner;
+    r.type = ev->type;
+    switch (ev->kind) {
+    case VG_ARC_ENTRY:
+        r.has_digests = true;
+        r.dg = ev->dg;
+        finish_item(w, &r, ev->data, ev->data_len);
+        break;
+    case VG_ARC_SKIP:
+        emit_problem(w, &r, VG_SCAN_SKIP, arc_reason(ev), 0);
+        break;
+    case VG_ARC_ENCRYPTED:
+    case VG_ARC_ERROR:
+        emit_problem(w, &r, VG_SCAN_ERROR, arc_reason(ev), 0);
+        break;
+    case VG_ARC_LIMIT:
+        r.limit = ev->limit;
+        r.limit_value = ev->limit_value;
+        r.limit_max = ev->limit_max;
+        emit_problem(w, &r, VG_SCAN_LIMIT, arc_reason(ev), 0);
+        break;
+    }
+    return atomic_load(w->s->cancel) ? VG_E_INTERRUPTED : VG_OK;
+}
+
+/* ---- files on disk ---- */
+
+static bool grow(struct worker *w, size_t need) {
+    size_t cap = w->cap;
+    while (cap < need)
+        cap *= 2;
+    if (cap > image_limit(w))
+        cap = (size_t)image_limit(w);
+    if (cap < need)
+        return false;
+    uint8_t *b = realloc(w->buf, cap);
+    if (!b)
+        return false;
+    w->buf = b;
+    w->cap = cap;
+    return true;
+}
+
+/* Read into buf until at least VG_SNIFF_NEED bytes or end of file. @return bytes, or -1. */
+static ssize_t read_head(int fd, uint8_t *buf, size_t cap, int *err) {
+    size_t got = 0;
+    while (got < VG_SNIFF_NEED) {
+        ssize_t r = read(fd, buf + got, cap - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            *err = errno;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/*
+ * Digest the whole file (head already in buf), keeping it whole in buf while keep is set and
+ * it fits the image limit. @return total bytes, or -1 on a read error (*err).
+ */
+static int64_t read_rest(struct worker *w, int fd, size_t got, bool *keep, int *err) {
+    uint64_t total = got;
+    if (vg_digest_reset(w->dg) != VG_OK || vg_digest_update(w->dg, w->buf, got) != VG_OK)
+        return *err = EIO, -1;
+    for (;;) {
+        if (atomic_load(w->s->cancel))
+            return *err = EINTR, -2;
+        if (*keep && total == w->cap && !grow(w, (size_t)total + 1))
+            *keep = false;
+        uint8_t *dst = *keep ? w->buf + total : w->buf;
+        size_t room = *keep ? w->cap - (size_t)total : VG_DIGEST_CHUNK;
+        ssize_t r = read(fd, dst, room);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return *err = errno, -1;
+        if (r == 0)
+            break;
+        if (vg_digest_update(w->dg, dst, (size_t)r) != VG_OK)
+            return *err = EIO, -1;
+        total += (uint64_t)r;
+    }
+    return (int64_t)total;
+}
+
+static bool changed_since(int fd, const struct stat *before, uint64_t total) {
+    struct stat now;
+    if (fstat(fd, &now) != 0)
+        return true;
+    return now.st_size != before->st_size || (uint64_t)before->st_size != total ||
+           now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+           now.st_mtim.tv_nsec != before->st_mtim.tv_nsec;
+}
+
+void vg_scan_worker_file(struct worker *w, const struct job *j) {
+    vg_scan_rec r = base_rec(j, VG_SCAN_FILE);
+    w->job = j;
+    w->problems = 0;
+    if (j->cached) {
+        r = j->cached_rec;
+        r.path = r.root_path = j->path;
+        finish_item(w, &r, NULL, 0);
+        return;
+    }
+    int err = 0;
+    ssize_t got =
+        read_head(j->fd, w->buf, w->cap < VG_DIGEST_CHUNK ? w->cap : VG_DIGEST_CHUNK, &err);
+    r.type = got < 0 ? VG_SNIFF_OTHER : vg_sniff(w->buf, (size_t)got);
+    bool keep = vg_sniff_is_image(r.type) && (uint64_t)j->st.st_size <= image_limit(w);
+    int64_t total = got < 0 ? -1 : read_rest(w, j->fd, (size_t)got, &keep, &err);
+    if (total == -2)
+        return; /* interrupted: the report says so as a whole */
+    if (total < 0 || vg_digest_final(w->dg, &r.dg) != VG_OK) {
+        emit_problem(w, &r, VG_SCAN_ERROR, "read error", err);
+        return;
+    }
+    r.has_digests = true;
+    r.changed = changed_since(j->fd, &j->st, (uint64_t)total);
+    if (vg_sniff_is_image(r.type) && !keep) {
+        r.limit = VG_LIM_ENTRY_BYTES;
+        r.limit_value = (uint64_t)total;
+        r.limit_max = image_limit(w);
+        emit_problem(w, &r, VG_SCAN_LIMIT, "image not decoded: limit max-entry-size", 0);
+        r.limit = VG_LIM_NONE;
+    }
+    r.cacheable = !r.changed && !vg_sniff_is_archive(r.type) && w->problems == 0;
+    finish_item(w, &r, keep ? w->buf : NULL, (size_t)total);
+    if (vg_sniff_is_archive(r.type) && !atomic_load(w->s->cancel)) {
+        vg_status st = vg_arc_scan_fd(w->arc, j->fd, j->path, on_entry, w);
+        if (st == VG_E_NOMEM)
+            emit_problem(w, &r, VG_SCAN_ERROR, "archive not scanned: out of memory", ENOMEM);
+    }
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# test_scan.sh — `vigil scan` end to end on a generated tree: known harmless photos placed
+# plainly, renamed, re-encoded, mirrored, inside zip / tar.gz / 7z and nested archives, at a
+# depth beyond PATH_MAX, under names that are not UTF-8; plus FIFOs, symlink loops, a symlink
+# to /dev/zero, truncated images, encrypted entries and a bomb. Checks exit codes (bit set),
+# the records, the summary, and a run as an unprivileged user.
+. "$(dirname "$0")/lib.sh"
+: "${MKVHS:?}" "${MKARC:?}" "${REENCODE:?}"
+PHOTOS="$VIGIL_TEST_DATA/photos"
+PY=/usr/bin/python3
+
+T="$TMP/tree"
+mkdir -p "$T/plain" "$T/renamed" "$T/odd" "$T/arch" "$T/special"
+cp "$PHOTOS/sk_rocket.jpg" "$T/plain/rocket.jpg"
+cp "$PHOTOS/sk_rocket.jpg" "$T/renamed/holiday-notes.txt"
+"$REENCODE" "$PHOTOS/sk_coffee.png" "$T/plain/coffee-q70.jpg" 70
+"$REENCODE" "$PHOTOS/sk_chelsea.png" "$T/plain/cat-mirrored.jpg" 80 mirror
+cp "$PHOTOS/sk_astronaut.png" "$T/plain/astronaut.png"
+cp "$PHOTOS/sk_rocket.jpg" "$T/odd/bad"$'\xff'"name.jpg"
+cp "$PHOTOS/sk_rocket.jpg" "$T/odd/new"$'\n'"line.jpg"
+echo "just some text" >"$T/plain/readme.txt"
+
+"$MKARC" "$TMP/in.tgz" ustar gzip - a/rocket.jpg="$PHOTOS/sk_rocket.jpg"
+"$MKARC" "$T/arch/photos.zip" zip - - x/rocket.bin="$PHOTOS/sk_rocket.jpg"
+"$MKARC" "$T/arch/photos.7z" 7zip - - y/rocket.jpg="$PHOTOS/sk_rocket.jpg"
+"$MKARC" "$T/arch/nested.zip" zip - - inner.tgz="$TMP/in.tgz"
+"$MKARC" "$T/arch/locked.zip" zip - secret hidden.jpg="$PHOTOS/sk_coffee.png"
+
+# A directory chain deeper than PATH_MAX with a known photo at the bottom.
+deep_name=$(printf 'd%.0s' {1..60})
+(cd "$T" && for _ in $(seq 80); do mkdir "$deep_name" && cd "$deep_name" || exit 1; done &&
+    cp "$PHOTOS/sk_rocket.jpg" bottom.jpg) || not_ok "deep tree"
+
+mkfifo "$T/special/fifo"
+ln -s . "$T/special/loop"
+ln -s /dev/zero "$T/special/zero"
+ln -s self "$T/special/self"
+
+cat >"$TMP/list.txt" <<EOF
+sha256 $(sha256sum "$PHOTOS/sk_rocket.jpg" | cut -c1-64) rocket-1
+pdq-of $PHOTOS/sk_coffee.png coffee-1
+pdq-of $PHOTOS/sk_chelsea.png cat-1
+sha1 $(sha1sum "$PHOTOS/sk_astronaut.png" | cut -c1-40) astro known-good
+EOF
+check "list built" "$MKVHS" "$TMP/lists.vhs" <"$TMP/list.txt"
+
+# Every run but the cache tests' reads every file (and leaves the system cache alone).
+vscan() { "$VIGIL" scan --no-cache "$@"; }
+
+# records.jsonl of the only report under $1 -> $TMP/rec.jsonl
+records() { cat "$1"/vigil-*/records.jsonl >"$TMP/rec.jsonl"; }
+# jq-like checks with Debian's python3: q 'python expression over R (list of records)'
+q() { "$PY" - "$TMP/rec.jsonl" "$1" <<'EOF'
+import json, sys
+R = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+M = [r for r in R if r["type"] == "match"]
+F = [r for r in R if r["type"] == "file"]
+def matched(suffix, how):
+    return any(m["path"].endswith(suffix) and m["how"] == how for m in M)
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+}
+
+# ---- the big tree: matches and incomplete coverage -> 3 ----
+expect_rc "matches + incomplete exit 3" 3 vscan "$T" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep1" -j 2
+records "$TMP/rep1"
+cp "$TMP/out" "$TMP/summary1"
+check "plain photo by sha256" q 'matched("/plain/rocket.jpg", "sha256")'
+check "renamed photo by sha256" q 'matched("/renamed/holiday-notes.txt", "sha256")'
+check "re-encoded photo by pdq" q 'matched("/plain/coffee-q70.jpg", "pdq")'
+check "mirrored photo by a dihedral pdq" \
+    q 'any(m["path"].endswith("cat-mirrored.jpg") and m["dihedral"] != 0 for m in M)'
+check "in zip" q 'matched("/arch/photos.zip!x/rocket.bin", "sha256")'
+check "in 7z" q 'matched("/arch/photos.7z!y/rocket.jpg", "sha256")'
+check "nested zip > tar.gz" q 'matched("/arch/nested.zip!inner.tgz!a/rocket.jpg", "sha256")'
+check "deeper than PATH_MAX" \
+    q 'any(m["path"].endswith("/bottom.jpg") and len(m["path"]) > 4096 for m in M)'
+check "non-UTF-8 name kept exactly" q 'any("path_b64" in m for m in M)'
+check "newline in a name" q 'matched("new\nline.jpg", "sha256")'
+check "known-good: no match, no pdq" \
+    q 'any(f["path"].endswith("astronaut.png") and f.get("known_good") and "pdq" not in f for f in F)'
+check "clean text file" q 'any(f["path"].endswith("readme.txt") and f["outcome"] == "clean" for f in F)'
+check "fifo skipped" q 'any(f["path"].endswith("/fifo") and f["reason"] == "special file: fifo" for f in F)'
+check "symlinks skipped with reason" \
+    q 'sum(1 for f in F if f.get("reason") == "symlink not followed") == 3'
+check "encrypted entry recorded" \
+    q 'any(r["type"] == "error" and r["path"].endswith("locked.zip!hidden.jpg") for r in R)'
+check "every match confirmed or probable" q 'all(m["kind"] in ("confirmed", "probable") for m in M)'
+check "scan_end last, not interrupted" q 'R[-1]["type"] == "scan_end" and not R[-1]["interrupted"]'
+check "seq consecutive" q '[r["seq"] for r in R] == list(range(1, len(R) + 1))'
+check "summary printed" grep -q "^Matches: " "$TMP/summary1"
+check "summary says incomplete" grep -q "^Coverage: INCOMPLETE" "$TMP/summary1"
+check "report folder 0700" [ "$(stat -c %a "$TMP"/rep1/vigil-*)" = 700 ]
+check "records 0600" [ "$(stat -c %a "$TMP"/rep1/vigil-*/records.jsonl)" = 600 ]
+check "no content in the report" bash -c "! grep -q JFIF '$TMP'/rep1/vigil-*/records.jsonl"
+
+# ---- symlinks followed: the loop and /dev/zero are handled, nothing hangs ----
+expect_rc "follow symlinks: still 3" 3 vscan "$T/special" "$T/plain" --follow-symlinks \
+    --hashlist "$TMP/lists.vhs" --report "$TMP/rep2" -q
+records "$TMP/rep2"
+check "loop detected" q 'any(f.get("reason") == "symlink loop" for f in F)'
+check "/dev/zero never opened" q 'any(f["path"].endswith("/zero") and f["reason"] == "special file: character device" for f in F)'
+check "quiet prints nothing" [ ! -s "$TMP/out" ]
+
+# ---- exit codes one by one ----
+mkdir -p "$TMP/clean" "$TMP/onlymatch" "$TMP/onlyerr"
+echo hello >"$TMP/clean/a.txt"
+cp "$PHOTOS/sk_rocket.jpg" "$TMP/onlymatch/r.jpg"
+head -c 3000 "$PHOTOS/sk_rocket.jpg" >"$TMP/onlyerr/truncated.jpg"
+expect_rc "clean and complete: 0" 0 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep3" -q
+expect_rc "match only: 1" 1 vscan "$TMP/onlymatch" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep3" -q
+expect_rc "truncated image: 2" 2 vscan "$TMP/onlyerr" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep4" -q
+records "$TMP/rep4"
+check "truncated image: error record" \
+    q 'any(r["type"] == "error" and r["reason"].startswith("image not decoded") for r in R)'
+
+# ---- a bomb: a limit record, never a silent pass ----
+head -c 8000000 /dev/zero | tr '\0' 'z' | gzip -9 >"$TMP/onlyerr2.gz"
+mkdir -p "$TMP/bomb" && mv "$TMP/onlyerr2.gz" "$TMP/bomb/b.gz"
+expect_rc "bomb over the entry limit: 2" 2 vscan "$TMP/bomb" --max-entry-size 1M \
+    --hashlist "$TMP/lists.vhs" --report "$TMP/rep5" -q
+records "$TMP/rep5"
+check "limit record names the entry" \
+    q 'any(r["type"] == "limit" and r["path"].endswith("b.gz!b") and r["limit"] == "max-entry-size" for r in R)'
+
+# ---- could not scan: 4 ----
+expect_rc "no hashlist: 4" 4 vscan "$TMP/clean" --report "$TMP/rep6"
+head -c 1000 /dev/urandom >"$TMP/junk.vhs"
+expect_rc "unusable list: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/junk.vhs" \
+    --report "$TMP/rep6"
+check "unusable list named" grep -q "junk.vhs" "$TMP/err"
+touch "$TMP/afile"
+expect_rc "report not writable: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/afile/sub"
+expect_rc "bad option value: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep6" --jobs 0
+expect_rc "help: 0" 0 vscan --help
+check "help documents exit codes" grep -q "could not scan" "$TMP/out"
+
+# ---- the incremental cache: a re-scan only stats; new list entries find old files ----
+C="$TMP/cache.sqlite"
+expect_rc "first scan with a cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" \
+    --hashlist "$TMP/lists.vhs" --report "$TMP/rep9" -q
+check "cache file 0600" [ "$(stat -c %a "$C")" = 600 ]
+expect_rc "re-scan from the cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" \
+    --hashlist "$TMP/lists.vhs" --report "$TMP/rep10"
+records "$TMP/rep10"
+check "re-scan: every file from the cache" q 'all(f.get("cached") for f in F) and len(F) == 6'
+check "re-scan: digest match still found" q 'matched("/plain/rocket.jpg", "sha256")'
+check "re-scan: pdq match from stored hashes" q 'matched("/plain/coffee-q70.jpg", "pdq")'
+check "re-scan: dihedral match from stored hashes" \
+    q 'any(m["path"].endswith("cat-mirrored.jpg") and m["dihedral"] != 0 for m in M)'
+check "summary counts the cache" grep -q "^From cache: 6" "$TMP/out"
+sha256sum "$T/plain/readme.txt" | cut -c1-64 | sed 's/^/sha256 /; s/$/ readme-1/' >>"$TMP/list.txt"
+"$MKVHS" "$TMP/lists2.vhs" <"$TMP/list.txt"
+expect_rc "new list entry, old file: 1" 1 "$VIGIL" scan "$T/plain" --cache "$C" \
+    --hashlist "$TMP/lists2.vhs" --report "$TMP/rep11" -q
+records "$TMP/rep11"
+check "new entry matched a cached file" q 'matched("/plain/readme.txt", "sha256")'
+echo "changed" >>"$T/plain/readme.txt"
+expect_rc "changed file re-read" 1 "$VIGIL" scan "$T/plain" --cache "$C" \
+    --hashlist "$TMP/lists2.vhs" --report "$TMP/rep12" -q
+records "$TMP/rep12"
+check "changed file not from the cache, no longer matches" \
+    q 'any(f["path"].endswith("readme.txt") and not f.get("cached") and f["outcome"] == "clean" for f in F)'
+expect_rc "--no-cache reads everything" 1 "$VIGIL" scan "$T/plain" --no-cache --cache "$C" \
+    --hashlist "$TMP/lists2.vhs" --report "$TMP/rep13" -q
+records "$TMP/rep13"
+check "--no-cache: nothing cached" q 'not any(f.get("cached") for f in F)'
+
+# ---- SIGTERM mid-scan: the report is complete and says interrupted ----
+mkdir -p "$TMP/big"
+truncate -s 16G "$TMP/big/sparse.bin"
+# vigil itself in the background (not a shell function: the signal must reach vigil).
+"$VIGIL" scan --no-cache "$TMP/big" --hashlist "$TMP/lists.vhs" --report "$TMP/rep7" -q &
+pid=$!
+for _ in $(seq 200); do
+    ls "$TMP"/rep7/vigil-*/records.jsonl >/dev/null 2>&1 && break
+    sleep 0.05
+done
+sleep 0.2
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "interrupted: exit 2" [ "$rc" = 2 ]
+records "$TMP/rep7"
+check "interrupted: scan_end says so" q 'R[-1]["type"] == "scan_end" and R[-1]["interrupted"]'
+
+# ---- as an unprivileged user: unreadable files are errors, the rest is scanned ----
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$TMP"
+    mkdir -p "$TMP/priv/ok" "$TMP/out8"
+    cp "$PHOTOS/sk_rocket.jpg" "$TMP/priv/ok/r.jpg"
+    echo secret >"$TMP/priv/ok/hidden.txt"
+    chmod 000 "$TMP/priv/ok/hidden.txt"
+    chmod 644 "$TMP/lists.vhs"
+    chown nobody "$TMP/out8"
+    cp "$VIGIL" "$TMP/vigil-copy" && chmod 755 "$TMP/vigil-copy"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$TMP/vigil-copy" scan --no-cache "$TMP/priv" \
+        --hashlist "$TMP/lists.vhs" --report "$TMP/out8" -q
+    rc=$?
+    check "as nobody: match and incomplete (3)" [ "$rc" = 3 ]
+    records "$TMP/out8"
+    check "as nobody: unreadable named with EACCES" \
+        q 'any(r["type"] == "error" and r["path"].endswith("hidden.txt") and r["errno"] == 13 for r in R)'
+    chmod 644 "$TMP/priv/ok/hidden.txt"
+else
+    echo "skipped: unprivileged run needs root and setpriv"
+fi
+finish
