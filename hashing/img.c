@@ -117,6 +117,9 @@ const char *vg_img_format_library(vg_img_format f, char *buf, size_t cap) {
     case VG_IMG_PNG:
         snprintf(buf, cap, "libpng %s", png_get_libpng_ver(NULL));
         return buf;
+    case VG_IMG_BMP:
+        snprintf(buf, cap, "vigil (built in)");
+        return buf;
 #ifdef VIGIL_HAVE_WEBP
     case VG_IMG_WEBP:
         vg_img_webp_version(buf, cap);
@@ -248,6 +251,9 @@ static vg_status dispatch(vg_img_dec *d, const void *buf, size_t n, unsigned den
         break;
     case VG_IMG_PNG:
         st = vg_img_png_decode(d, buf, n, denom == 0, img);
+        break;
+    case VG_IMG_BMP:
+        st = vg_img_bmp_decode(d, buf, n, denom == 0, img);
         break;
 #ifdef VIGIL_HAVE_WEBP
     case VG_IMG_WEBP:

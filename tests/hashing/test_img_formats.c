@@ -402,3 +402,96 @@ Test(img_formats, header_bombs_refused_before_allocation) {
         free(buf);
     }
 }
+
+/* ---- BMP variants (the decoder is vigil's own: every branch gets a hand-made file) ---- */
+
+/* A BMP with a 40-byte header; extra (masks or palette) after the header, then rows. */
+static size_t make_bmp(uint8_t *out, int32_t w, int32_t h, unsigned bpp, unsigned comp,
+                       const uint8_t *extra, size_t nextra, const uint8_t *rows, size_t nrows) {
+    size_t off = 14 + 40 + nextra;
+    memset(out, 0, off);
+    memcpy(out, "BM", 2);
+    out[10] = (uint8_t)off;
+    out[14] = 40;
+    memcpy(out + 18, &w, 4); /* little-endian host (x86-64, AArch64) */
+    memcpy(out + 22, &h, 4);
+    out[26] = 1;
+    out[28] = (uint8_t)bpp;
+    out[30] = (uint8_t)comp;
+    if (nextra)
+        memcpy(out + 54, extra, nextra);
+    memcpy(out + off, rows, nrows);
+    return off + nrows;
+}
+
+Test(img_formats, bmp_depths_masks_and_palettes) {
+    uint8_t f[256];
+    vg_img im;
+    /* 16 bpp 5-6-5 bitfields, 2x1: pure red, pure green (rows padded to 4 bytes) */
+    const uint8_t m565[12] = {0x00, 0xf8, 0, 0, 0xe0, 0x07, 0, 0, 0x1f, 0, 0, 0};
+    const uint8_t r565[4] = {0x00, 0xf8, 0xe0, 0x07};
+    size_t n = make_bmp(f, 2, 1, 16, 3, m565, 12, r565, 4);
+    cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK, "%s", vg_img_dec_errmsg(dec));
+    const uint8_t want565[6] = {255, 0, 0, 0, 255, 0};
+    cr_assert_arr_eq(im.pixels, want565, 6);
+    /* 16 bpp BI_RGB is 5-5-5: 0x7fff is white */
+    const uint8_t r555[4] = {0xff, 0x7f, 0x00, 0x00};
+    n = make_bmp(f, 1, 1, 16, 0, NULL, 0, r555, 4);
+    cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK);
+    const uint8_t white[3] = {255, 255, 255};
+    cr_assert_arr_eq(im.pixels, white, 3);
+    /* 32 bpp BI_RGB: B, G, R, x */
+    const uint8_t r32[4] = {3, 2, 1, 99};
+    n = make_bmp(f, 1, 1, 32, 0, NULL, 0, r32, 4);
+    cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK);
+    const uint8_t want32[3] = {1, 2, 3};
+    cr_assert_arr_eq(im.pixels, want32, 3);
+    /* 4 bpp, 2-entry colour palette, 3x2 bottom-up: row 0 in the file is the bottom row */
+    const uint8_t pal[8] = {0, 0, 255, 0, 255, 0, 0, 0}; /* red, blue (B, G, R, 0) */
+    const uint8_t r4[8] = {0x10, 0x00, 0, 0, 0x01, 0x10, 0, 0};
+    n = make_bmp(f, 3, 2, 4, 0, pal, 8, r4, 8);
+    f[46] = 2; /* biClrUsed */
+    cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK, "%s", vg_img_dec_errmsg(dec));
+    cr_assert_eq(im.channels, 3);
+    /* file row 0 (bottom) 0x10,0x00: indices 1,0,0; file row 1 (top) 0x01,0x10: 0,1,1 */
+    const uint8_t want4b[18] = {255, 0, 0, 0, 0, 255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 0, 0};
+    cr_assert_arr_eq(im.pixels, want4b, 18);
+    /* 1 bpp with a grey palette gives one channel */
+    const uint8_t gpal[8] = {0, 0, 0, 0, 255, 255, 255, 0};
+    const uint8_t r1[4] = {0xa0, 0, 0, 0};
+    n = make_bmp(f, 3, 1, 1, 0, gpal, 8, r1, 4);
+    cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK);
+    cr_assert_eq(im.channels, 1);
+    const uint8_t want1[3] = {255, 0, 255};
+    cr_assert_arr_eq(im.pixels, want1, 3);
+    /* top-down (negative height), 8 bpp grey from the test encoder: equals the source */
+    uint8_t grey[6] = {0, 50, 100, 150, 200, 250};
+    uint8_t *b8 = te_bmp_encode(3, 2, 1, grey, 8, 1, &n);
+    cr_assert_eq(vg_img_decode(dec, b8, n, &im), VG_OK);
+    cr_assert_arr_eq(im.pixels, grey, 6);
+    free(b8);
+}
+
+Test(img_formats, bmp_hostile_headers) {
+    uint8_t f[256];
+    vg_img im;
+    const uint8_t row[4] = {0};
+    size_t n = make_bmp(f, 100000, 100000, 24, 0, NULL, 0, row, 4);
+    expect_bomb(f, n, "bmp", "100000x100000");
+    n = make_bmp(f, -5, 1, 24, 0, NULL, 0, row, 4);
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "negative width");
+    n = make_bmp(f, 1, 1, 8, 1, NULL, 0, row, 4);
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_UNSUPPORTED, "RLE8");
+    cr_expect(strstr(vg_img_dec_errmsg(dec), "RLE"), "%s", vg_img_dec_errmsg(dec));
+    const uint8_t badmask[12] = {0x0f, 0xf0, 0, 0, 0xe0, 0x07, 0, 0, 0x1f, 0, 0, 0};
+    n = make_bmp(f, 1, 1, 16, 3, badmask, 12, row, 4);
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "non-contiguous mask");
+    n = make_bmp(f, 2, 2, 24, 0, NULL, 0, row, 4); /* needs 16 bytes of rows, has 4 */
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "truncated rows");
+    cr_expect_eq(vg_img_probe(dec, f, n, &im), VG_OK, "the header alone is fine");
+    n = make_bmp(f, 1, 1, 7, 0, NULL, 0, row, 4);
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_UNSUPPORTED, "7 bpp");
+    n = make_bmp(f, 1, 1, 24, 0, NULL, 0, row, 4);
+    f[10] = 250; /* pixel offset past the end */
+    cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "offset past the end");
+}
