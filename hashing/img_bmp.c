@@ -192,7 +192,7 @@ vg_status vg_img_bmp_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool pr
         return VG_OK;
     if (b.off < b.pal_off || b.off > n || rowlen * h > n - b.off)
         return vg_img_fail(d, VG_E_FORMAT, "bmp: truncated pixel data (%llu of %zu bytes)",
-                           (unsigned long long)(rowlen * h), n - (b.off < n ? b.off : n));
+                           (unsigned long long)rowlen * h, n - (b.off < n ? b.off : n));
     if ((st = vg_img_buf_reserve(d, &d->pix, img->stride * img->height)) != VG_OK)
         return st;
     for (uint32_t y = 0; y < img->height; y++) {
