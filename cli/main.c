@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "vigil/hamming.h"
+#include "vigil/img.h"
 
 #include "cli.h"
 #include "pathfmt.h"
@@ -61,6 +62,11 @@ void vg_cli_version(FILE *f) {
     fprintf(f, "  libpng %s\n", png_get_libpng_ver(NULL));
     fprintf(f, "  %s\n", archive_version_details());
     fprintf(f, "  SQLite %s\n", sqlite3_libversion());
+    for (int fmt = VG_IMG_WEBP; fmt <= VG_IMG_BMP; fmt++) {
+        char lib[128];
+        const char *v = vg_img_format_library((vg_img_format)fmt, lib, sizeof lib);
+        fprintf(f, "  %s: %s\n", vg_img_format_name((vg_img_format)fmt), v ? v : "not built in");
+    }
     fprintf(f, "  hamming kernels: %s\n", vg_hamming_level());
     if (vg_hamming_note())
         fprintf(f, "  (%s)\n", vg_hamming_note());

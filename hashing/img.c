@@ -6,15 +6,56 @@
  * pixels is wiped with OPENSSL_cleanse before it is freed or replaced.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jpeglib.h>
 #include <openssl/crypto.h>
+#include <png.h>
 
 #include "img_impl.h"
 
 /* ---- sniffing ---- */
+
+static bool is_brand(const uint8_t *b, const char *const *list) {
+    for (; *list; list++)
+        if (memcmp(b, *list, 4) == 0)
+            return true;
+    return false;
+}
+
+/* ISO BMFF: a leading `ftyp` box whose major or compatible brands name HEIF or AVIF. */
+static vg_img_format sniff_bmff(const uint8_t *b, size_t n) {
+    static const char *const avif[] = {"avif", "avis", NULL};
+    static const char *const heif[] = {"heic", "heix", "heim", "heis", "hevc", "hevx",
+                                       "hevm", "hevs", "mif1", "msf1", "mif2", NULL};
+    if (n < 16 || memcmp(b + 4, "ftyp", 4) != 0)
+        return VG_IMG_NONE;
+    uint32_t box = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    if (box < 16 || box % 4 != 0)
+        return VG_IMG_NONE;
+    if (is_brand(b + 8, avif))
+        return VG_IMG_AVIF;
+    size_t end = box < n ? box : n;
+    bool any_heif = is_brand(b + 8, heif);
+    for (size_t i = 16; i + 4 <= end; i += 4) {
+        if (is_brand(b + i, avif) && !any_heif)
+            return VG_IMG_AVIF; /* e.g. major "mif1", compatible "avif" */
+        any_heif = any_heif || is_brand(b + i, heif);
+    }
+    return any_heif ? VG_IMG_HEIF : VG_IMG_NONE;
+}
+
+/* "BM" alone starts plenty of text; also require a known DIB header size. */
+static bool sniff_bmp(const uint8_t *b, size_t n) {
+    if (n < 18 || b[0] != 'B' || b[1] != 'M')
+        return false;
+    uint32_t hs =
+        (uint32_t)b[14] | (uint32_t)b[15] << 8 | (uint32_t)b[16] << 16 | (uint32_t)b[17] << 24;
+    return hs == 12 || hs == 40 || hs == 52 || hs == 56 || hs == 108 || hs == 124;
+}
 
 vg_img_format vg_img_sniff(const void *buf, size_t n) {
     static const uint8_t png_magic[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
@@ -25,7 +66,16 @@ vg_img_format vg_img_sniff(const void *buf, size_t n) {
         return VG_IMG_JPEG;
     if (n >= 8 && memcmp(b, png_magic, 8) == 0)
         return VG_IMG_PNG;
-    return VG_IMG_NONE;
+    if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
+        return VG_IMG_WEBP;
+    if (n >= 6 && (memcmp(b, "GIF87a", 6) == 0 || memcmp(b, "GIF89a", 6) == 0))
+        return VG_IMG_GIF;
+    if (n >= 4 && (memcmp(b, "II*\0", 4) == 0 || memcmp(b, "MM\0*", 4) == 0 ||
+                   memcmp(b, "II+\0", 4) == 0 || memcmp(b, "MM\0+", 4) == 0))
+        return VG_IMG_TIFF;
+    if (sniff_bmp(b, n))
+        return VG_IMG_BMP;
+    return sniff_bmff(b, n);
 }
 
 const char *vg_img_format_name(vg_img_format f) {
@@ -34,10 +84,66 @@ const char *vg_img_format_name(vg_img_format f) {
         return "jpeg";
     case VG_IMG_PNG:
         return "png";
+    case VG_IMG_WEBP:
+        return "webp";
+    case VG_IMG_GIF:
+        return "gif";
+    case VG_IMG_TIFF:
+        return "tiff";
+    case VG_IMG_HEIF:
+        return "heif";
+    case VG_IMG_AVIF:
+        return "avif";
+    case VG_IMG_BMP:
+        return "bmp";
     case VG_IMG_NONE:
         break;
     }
     return "none";
+}
+
+bool vg_img_format_supported(vg_img_format f) {
+    char buf[8];
+    return vg_img_format_library(f, buf, sizeof buf) != NULL;
+}
+
+const char *vg_img_format_library(vg_img_format f, char *buf, size_t cap) {
+    if (!buf || cap == 0)
+        return NULL;
+    switch (f) {
+    case VG_IMG_JPEG:
+        snprintf(buf, cap, "libjpeg API %d", JPEG_LIB_VERSION);
+        return buf;
+    case VG_IMG_PNG:
+        snprintf(buf, cap, "libpng %s", png_get_libpng_ver(NULL));
+        return buf;
+    case VG_IMG_BMP:
+        snprintf(buf, cap, "vigil (built in)");
+        return buf;
+#ifdef VIGIL_HAVE_WEBP
+    case VG_IMG_WEBP:
+        vg_img_webp_version(buf, cap);
+        return buf;
+#endif
+#ifdef VIGIL_HAVE_GIF
+    case VG_IMG_GIF:
+        vg_img_gif_version(buf, cap);
+        return buf;
+#endif
+#ifdef VIGIL_HAVE_TIFF
+    case VG_IMG_TIFF:
+        vg_img_tiff_version(buf, cap);
+        return buf;
+#endif
+#ifdef VIGIL_HAVE_HEIF
+    case VG_IMG_HEIF:
+    case VG_IMG_AVIF:
+        vg_img_heif_version(buf, cap);
+        return buf;
+#endif
+    default:
+        return NULL;
+    }
 }
 
 /* ---- handle ---- */
@@ -138,15 +244,42 @@ static vg_status dispatch(vg_img_dec *d, const void *buf, size_t n, unsigned den
     memset(img, 0, sizeof *img);
     d->errmsg[0] = '\0';
     vg_status st;
-    switch (vg_img_sniff(buf, n)) {
+    vg_img_format f = vg_img_sniff(buf, n);
+    switch (f) {
     case VG_IMG_JPEG:
         st = vg_img_jpeg_decode(d, buf, n, denom, min_side, img);
         break;
     case VG_IMG_PNG:
         st = vg_img_png_decode(d, buf, n, denom == 0, img);
         break;
+    case VG_IMG_BMP:
+        st = vg_img_bmp_decode(d, buf, n, denom == 0, img);
+        break;
+#ifdef VIGIL_HAVE_WEBP
+    case VG_IMG_WEBP:
+        st = vg_img_webp_decode(d, buf, n, denom == 0, img);
+        break;
+#endif
+#ifdef VIGIL_HAVE_GIF
+    case VG_IMG_GIF:
+        st = vg_img_gif_decode(d, buf, n, denom == 0, img);
+        break;
+#endif
+#ifdef VIGIL_HAVE_TIFF
+    case VG_IMG_TIFF:
+        st = vg_img_tiff_decode(d, buf, n, denom == 0, img);
+        break;
+#endif
+#ifdef VIGIL_HAVE_HEIF
+    case VG_IMG_HEIF:
+    case VG_IMG_AVIF:
+        st = vg_img_heif_decode(d, buf, n, f, denom == 0, img);
+        break;
+#endif
+    case VG_IMG_NONE:
+        return vg_img_fail(d, VG_E_UNSUPPORTED, "not an image format vigil knows (%zu bytes)", n);
     default:
-        return vg_img_fail(d, VG_E_UNSUPPORTED, "not a JPEG or PNG image (%zu bytes)", n);
+        return vg_img_fail(d, VG_E_UNSUPPORTED, "%s: decoder not built in", vg_img_format_name(f));
     }
     if (st != VG_OK)
         memset(img, 0, sizeof *img);

@@ -1,4 +1,4 @@
-/* img_impl.h — the decoder handle shared by img.c, img_jpeg.c and img_png.c (internal). */
+/* img_impl.h — the decoder handle shared by img.c and the per-format img_<format>.c (internal). */
 #ifndef VIGIL_IMG_IMPL_H
 #define VIGIL_IMG_IMPL_H
 
@@ -35,5 +35,19 @@ vg_status vg_img_check_size(vg_img_dec *d, const char *fmt, uint64_t w, uint64_t
 vg_status vg_img_jpeg_decode(vg_img_dec *d, const uint8_t *buf, size_t n, unsigned denom,
                              uint32_t min_side, vg_img *img);
 vg_status vg_img_png_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+
+/* Optional formats (built when VIGIL_HAVE_<LIB> is defined), same contract as PNG's. The HEIF
+ * decoder serves HEIF and AVIF (fmt says which was sniffed). *_version write the library's
+ * name and run-time version into buf. */
+vg_status vg_img_webp_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+vg_status vg_img_gif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+vg_status vg_img_tiff_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+vg_status vg_img_heif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, vg_img_format fmt,
+                             bool probe, vg_img *img);
+vg_status vg_img_bmp_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
+void vg_img_webp_version(char *buf, size_t cap);
+void vg_img_gif_version(char *buf, size_t cap);
+void vg_img_tiff_version(char *buf, size_t cap);
+void vg_img_heif_version(char *buf, size_t cap);
 
 #endif

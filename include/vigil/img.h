@@ -1,4 +1,5 @@
-/* Image decoding from memory (JPEG via libjpeg-turbo, PNG via libpng) to 8-bit RGB or grey. */
+/* Image decoding from memory (JPEG via libjpeg-turbo, PNG via libpng; WebP, GIF, TIFF, HEIF/AVIF
+ * via their Debian libraries when built in) to 8-bit RGB or grey. */
 #ifndef VIGIL_IMG_H
 #define VIGIL_IMG_H
 
@@ -12,8 +13,9 @@
 extern "C" {
 #endif
 
-/* Bytes vg_img_sniff() needs to recognise every format it knows. */
-#define VG_IMG_SNIFF_LEN 8
+/* Bytes vg_img_sniff() needs to recognise every format it knows (HEIF/AVIF: the ISO BMFF
+ * `ftyp` box, its major brand and the first compatible brands). */
+#define VG_IMG_SNIFF_LEN 32
 
 /*
  * Default limits, checked from the image header BEFORE any pixel memory is allocated.
@@ -31,7 +33,13 @@ extern "C" {
 typedef enum vg_img_format {
     VG_IMG_NONE = 0, /* not an image vigil decodes */
     VG_IMG_JPEG = 1, /* FF D8 FF */
-    VG_IMG_PNG = 2   /* 89 50 4E 47 0D 0A 1A 0A */
+    VG_IMG_PNG = 2,  /* 89 50 4E 47 0D 0A 1A 0A */
+    VG_IMG_WEBP = 3, /* "RIFF" size "WEBP" */
+    VG_IMG_GIF = 4,  /* "GIF87a" / "GIF89a" */
+    VG_IMG_TIFF = 5, /* "II*\0" / "MM\0*" (classic TIFF; BigTIFF too) */
+    VG_IMG_HEIF = 6, /* ISO BMFF "ftyp" with a HEIF brand (heic, heix, mif1, ...) */
+    VG_IMG_AVIF = 7, /* ISO BMFF "ftyp" with an AVIF brand (avif, avis) */
+    VG_IMG_BMP = 8   /* "BM" + a plausible header */
 } vg_img_format;
 
 /* Per-decoder limits; zero in a field means "use the default". */
@@ -73,8 +81,23 @@ typedef struct vg_img_dec vg_img_dec;
  */
 vg_img_format vg_img_sniff(const void *buf, size_t n);
 
-/* Short lower-case name of a format ("jpeg", "png", "none"); never NULL. Thread-safe. */
+/* Short lower-case name of a format ("jpeg", "png", "webp", ..., "none"); never NULL.
+ * Thread-safe. */
 const char *vg_img_format_name(vg_img_format f);
+
+/*
+ * Whether this build decodes a format (the optional ones depend on the libraries found at
+ * build time). A format sniffed but not built in fails vg_img_decode() with VG_E_UNSUPPORTED.
+ * Thread-safe.
+ */
+bool vg_img_format_supported(vg_img_format f);
+
+/*
+ * Name and run-time version of the library decoding a format in this build, e.g.
+ * "libwebp 1.2.4", written into buf (NUL-terminated, truncated to cap).
+ * @return buf, or NULL (buf untouched) if the format is not built in. Thread-safe.
+ */
+const char *vg_img_format_library(vg_img_format f, char *buf, size_t cap);
 
 /*
  * Create a decoder.
@@ -94,6 +117,12 @@ vg_status vg_img_dec_open(vg_img_dec **out, const vg_img_limits *lim);
  * scaled to 0..255, 16-bit samples scaled to 8 bits as libpng does (v*255/65535, rounded). This
  * differs on purpose from the C++ PDQ CLI, whose ImageMagick→CImg path keeps the LOW byte of each
  * 16-bit sample (a bug): vigil's PDQ of a 16-bit PNG matches pdqhash on properly scaled pixels.
+ * Optional formats (when built in; each file's header comment has the details):
+ * WebP (libwebp): still images; an animation's FIRST FRAME as rendered on its canvas. GIF
+ * (giflib): the FIRST FRAME on the logical screen. TIFF (libtiff RGBA interface): the FIRST PAGE;
+ * one-sample grey pages give channels 1. HEIF/HEIC and AVIF (libheif): the PRIMARY image with
+ * the container's crop/rotation/mirror applied. These give channels 3 unless stated; alpha is
+ * always dropped, never composited. Later frames, pages and auxiliary images are not decoded.
  *
  * Corrupt or truncated data: the decode FAILS with VG_E_FORMAT and a reason in
  * vg_img_dec_errmsg(); vigil never hashes a partly decoded image, whose grey fill would give a
@@ -105,7 +134,8 @@ vg_status vg_img_dec_open(vg_img_dec **out, const vg_img_limits *lim);
  *
  * @param[in]  buf, n  the encoded image; borrowed for the call only.
  * @param[out] img     the decoded image (see vg_img for the lifetime of its pixels).
- * @return VG_OK; VG_E_UNSUPPORTED (not a JPEG or PNG, including empty input); VG_E_FORMAT
+ * @return VG_OK; VG_E_UNSUPPORTED (no known format, including empty input; a format sniffed but
+ *         not built in; a feature the library lacks, e.g. a TIFF compression); VG_E_FORMAT
  *         (corrupt or truncated); VG_E_LIMIT (a limit exceeded); VG_E_NOMEM. On failure *img is
  *         zeroed.
  */
@@ -115,7 +145,7 @@ vg_status vg_img_decode(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
  * Decode a JPEG with libjpeg-turbo's DCT-domain scaling (scale_num 1 / scale_denom), for the
  * screening path: much less IDCT and colour work on baseline files. scale_denom is 1, 2, 4 or 8;
  * 0 chooses the largest of 8, 4, 2 that keeps both sides >= min_side (else 1). Output sizes are
- * ceil(full / denom). A PNG is decoded at full size (scale_denom reported as 1).
+ * ceil(full / denom). Other formats are decoded at full size (scale_denom reported as 1).
  * Pixels differ from a full decode: never report a hash of them as the exact one.
  * @return as vg_img_decode(); VG_E_INVAL for another scale_denom.
  */

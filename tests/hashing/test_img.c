@@ -57,7 +57,8 @@ Test(img, sniff_by_magic_bytes) {
     cr_assert_eq(vg_img_sniff(jpg, 2), VG_IMG_NONE);
     cr_assert_eq(vg_img_sniff(png, 8), VG_IMG_PNG);
     cr_assert_eq(vg_img_sniff(png, 7), VG_IMG_NONE);
-    cr_assert_eq(vg_img_sniff("GIF89a..", 8), VG_IMG_NONE);
+    cr_assert_eq(vg_img_sniff("GIF89a..", 8), VG_IMG_GIF);
+    cr_assert_eq(vg_img_sniff("GIF99a..", 8), VG_IMG_NONE);
     cr_assert_eq(vg_img_sniff(NULL, 0), VG_IMG_NONE);
     cr_assert_str_eq(vg_img_format_name(VG_IMG_PNG), "png");
 }
