@@ -34,6 +34,7 @@ struct scan_cli {
     const char *excl[MAX_ARGS], *excl_dir[MAX_ARGS];
     size_t n_excl, n_excl_dir;
     const char *report;
+    const char *key;
     const char *cache_path; /* --cache FILE, or the default */
     bool no_cache;
     char cache_default[4096];
@@ -50,12 +51,13 @@ static void on_signal(int sig) {
 /* ---- help ---- */
 
 static void scan_usage(FILE *f) {
-    fputs("Usage: vigil scan [OPTIONS] PATH... --hashlist LIST.vhs --report DIR\n"
+    fputs("Usage: vigil scan [OPTIONS] PATH... --hashlist LIST.vhs --report DIR --sign-key KEY\n"
           "Hash every file under PATH (and every entry of archives inside), match MD5, SHA-1,\n"
           "SHA-256 and, for images, PDQ against the hash lists, and write a report. Nothing\n"
           "is ever displayed: paths, hashes, counts and reasons only.\n\n"
           "  --hashlist FILE        compiled hash list (.vhs); repeat for several (required)\n"
           "  --report DIR           folder that receives the report folder (created 0700)\n"
+          "  --sign-key FILE        Ed25519 key (vigil keygen) that seals the report (required)\n"
           "  -j, --jobs N           hashing threads (default: online CPUs)\n"
           "      --exclude GLOB     skip files matching GLOB (fnmatch; a GLOB with '/' is\n"
           "                         matched against the whole path, else the file name)\n"
@@ -119,6 +121,7 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
 enum {
     OPT_HASHLIST = 256,
     OPT_REPORT,
+    OPT_KEY,
     OPT_EXCLUDE,
     OPT_EXCLUDE_DIR,
     OPT_FOLLOW,
@@ -139,6 +142,7 @@ enum {
 static const struct option scan_opts[] = {
     {"hashlist", required_argument, NULL, OPT_HASHLIST},
     {"report", required_argument, NULL, OPT_REPORT},
+    {"sign-key", required_argument, NULL, OPT_KEY},
     {"jobs", required_argument, NULL, 'j'},
     {"exclude", required_argument, NULL, OPT_EXCLUDE},
     {"exclude-dir", required_argument, NULL, OPT_EXCLUDE_DIR},
@@ -223,6 +227,8 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             ok = append(s->lists, &s->n_lists, optarg);
         else if (c == OPT_REPORT)
             s->report = optarg;
+        else if (c == OPT_KEY)
+            s->key = optarg;
         else if (c == OPT_EXCLUDE)
             ok = append(s->excl, &s->n_excl, optarg);
         else if (c == OPT_EXCLUDE_DIR)
@@ -248,10 +254,12 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
         if (!ok)
             return -1;
     }
-    if (optind >= argc || !s->n_lists || !s->report) {
-        vg_cli_err("scan: %s (try 'vigil scan --help')", optind >= argc ? "no PATH given"
-                                                         : !s->n_lists  ? "--hashlist is required"
-                                                                        : "--report is required");
+    if (optind >= argc || !s->n_lists || !s->report || !s->key) {
+        vg_cli_err("scan: %s (try 'vigil scan --help')",
+                   optind >= argc ? "no PATH given"
+                   : !s->n_lists  ? "--hashlist is required"
+                   : !s->report   ? "--report is required"
+                                  : "--sign-key is required (make one with vigil keygen)");
         return -1;
     }
     s->o.walk.exclude = s->excl;
@@ -315,8 +323,6 @@ static vg_status on_record(void *ctx, const vg_scan_rec *r) {
             p->last = now;
         }
     }
-    if (st != VG_OK)
-        vg_cli_path_err(p->rep->dir, "cannot write the report");
     return st;
 }
 
@@ -348,7 +354,7 @@ static void summary(const struct scan_cli *s, const scan_report *rep, const vg_s
     printf("Coverage: %s\n", vg_scan_incomplete(st) ? "INCOMPLETE (see the report)" : "complete");
     printf("Report: ");
     vg_shell_write_name(stdout, rep->dir);
-    printf("/records.jsonl\n");
+    printf("\n(check it with: vigil verify REPORT --pubkey KEY.pub)\n");
 }
 
 /* ---- run ---- */
@@ -386,7 +392,7 @@ static void open_cache(struct scan_cli *s) {
 
 static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
     scan_report rep;
-    if (scan_report_open(&rep, s->report) != 0) {
+    if (scan_report_open(&rep, s->report, s->key, NULL) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }
@@ -404,8 +410,7 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         cfgp[i] = cfg[i];
     const char *const *roots = (const char *const *)argv + optind;
     size_t n_roots = (size_t)(argc - optind);
-    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg) != 0) {
-        vg_cli_path_err(rep.dir, "cannot write the report");
+    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, argc, argv) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }
@@ -425,7 +430,6 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         vg_cli_err("scan: %s", vg_status_str(rc));
         code = EXIT_FATAL;
     } else if (scan_report_end(&rep, &st) != 0) {
-        vg_cli_path_err(rep.dir, "cannot write the report");
         code = EXIT_FATAL;
     } else {
         code = (st.matches ? EXIT_MATCH : 0) | (vg_scan_incomplete(&st) ? EXIT_INCOMPLETE : 0);
@@ -442,6 +446,7 @@ int vg_cmd_scan(int argc, char **argv) {
     int rc = parse_opts(&s, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : EXIT_FATAL;
+    vg_ev_nodump_process(); /* no core dump may hold decoded images */
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);

@@ -44,8 +44,12 @@ sha1 $(sha1sum "$PHOTOS/sk_astronaut.png" | cut -c1-40) astro known-good
 EOF
 check "list built" "$MKVHS" "$TMP/lists.vhs" <"$TMP/list.txt"
 
+"$VIGIL" keygen --out "$TMP/sign" >/dev/null || not_ok "keygen"
+K="$TMP/sign.key"
 # Every run but the cache tests' reads every file (and leaves the system cache alone).
-vscan() { "$VIGIL" scan --no-cache "$@"; }
+vscan() { "$VIGIL" scan --no-cache --sign-key "$K" "$@"; }
+# The sealed report under $1 verifies against the pinned key.
+verified() { "$VIGIL" verify "$1"/vigil-* --pubkey "$TMP/sign.pub" >/dev/null; }
 
 # records.jsonl of the only report under $1 -> $TMP/rec.jsonl
 records() { cat "$1"/vigil-*/records.jsonl >"$TMP/rec.jsonl"; }
@@ -55,8 +59,11 @@ import json, sys
 R = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 M = [r for r in R if r["type"] == "match"]
 F = [r for r in R if r["type"] == "file"]
+FS = {f["seq"]: f for f in F}
+def disp(r):  # the display path: outer!inner!inner
+    return r.get("path", "") + "".join("!" + i["name"] for i in r.get("inner", []))
 def matched(suffix, how):
-    return any(m["path"].endswith(suffix) and m["how"] == how for m in M)
+    return any(disp(FS[m["file_seq"]]).endswith(suffix) and m["how"] == how for m in M)
 sys.exit(0 if eval(sys.argv[2]) else 1)
 EOF
 }
@@ -69,26 +76,26 @@ cp "$TMP/out" "$TMP/summary1"
 check "plain photo by sha256" q 'matched("/plain/rocket.jpg", "sha256")'
 check "renamed photo by sha256" q 'matched("/renamed/holiday-notes.txt", "sha256")'
 check "re-encoded photo by pdq" q 'matched("/plain/coffee-q70.jpg", "pdq")'
-check "mirrored photo by a dihedral pdq" \
-    q 'any(m["path"].endswith("cat-mirrored.jpg") and m["dihedral"] != 0 for m in M)'
+check "mirrored photo by pdq (a dihedral form)" q 'matched("/plain/cat-mirrored.jpg", "pdq")'
 check "in zip" q 'matched("/arch/photos.zip!x/rocket.bin", "sha256")'
 check "in 7z" q 'matched("/arch/photos.7z!y/rocket.jpg", "sha256")'
 check "nested zip > tar.gz" q 'matched("/arch/nested.zip!inner.tgz!a/rocket.jpg", "sha256")'
 check "deeper than PATH_MAX" \
-    q 'any(m["path"].endswith("/bottom.jpg") and len(m["path"]) > 4096 for m in M)'
-check "non-UTF-8 name kept exactly" q 'any("path_b64" in m for m in M)'
+    q 'any(disp(FS[m["file_seq"]]).endswith("/bottom.jpg") and len(disp(FS[m["file_seq"]])) > 4096 for m in M)'
+check "non-UTF-8 name kept exactly" q 'any("path_b64" in FS[m["file_seq"]] for m in M)'
 check "newline in a name" q 'matched("new\nline.jpg", "sha256")'
 check "known-good: no match, no pdq" \
-    q 'any(f["path"].endswith("astronaut.png") and f.get("known_good") and "pdq" not in f for f in F)'
+    q 'any(f["path"].endswith("astronaut.png") and f["outcome"] == "clean" and "pdq" not in f for f in F)'
 check "clean text file" q 'any(f["path"].endswith("readme.txt") and f["outcome"] == "clean" for f in F)'
-check "fifo skipped" q 'any(f["path"].endswith("/fifo") and f["reason"] == "special file: fifo" for f in F)'
+check "fifo skipped" q 'any(f["path"].endswith("/fifo") and f["outcome"] == "skipped" and f["kind"] == "special file: fifo" for f in F)'
 check "symlinks skipped with reason" \
-    q 'sum(1 for f in F if f.get("reason") == "symlink not followed") == 3'
+    q 'sum(1 for f in F if f.get("kind") == "symlink not followed") == 3'
 check "encrypted entry recorded" \
-    q 'any(r["type"] == "error" and r["path"].endswith("locked.zip!hidden.jpg") for r in R)'
+    q 'any(r["type"] == "error" and disp(r).endswith("locked.zip!hidden.jpg") for r in R)'
 check "every match confirmed or probable" q 'all(m["kind"] in ("confirmed", "probable") for m in M)'
 check "scan_end last, not interrupted" q 'R[-1]["type"] == "scan_end" and not R[-1]["interrupted"]'
 check "seq consecutive" q '[r["seq"] for r in R] == list(range(1, len(R) + 1))'
+check "sealed report verifies against the pinned key" verified "$TMP/rep1"
 check "summary printed" grep -q "^Matches: " "$TMP/summary1"
 check "summary says incomplete" grep -q "^Coverage: INCOMPLETE" "$TMP/summary1"
 check "report folder 0700" [ "$(stat -c %a "$TMP"/rep1/vigil-*)" = 700 ]
@@ -99,8 +106,8 @@ check "no content in the report" bash -c "! grep -q JFIF '$TMP'/rep1/vigil-*/rec
 expect_rc "follow symlinks: still 3" 3 vscan "$T/special" "$T/plain" --follow-symlinks \
     --hashlist "$TMP/lists.vhs" --report "$TMP/rep2" -q
 records "$TMP/rep2"
-check "loop detected" q 'any(f.get("reason") == "symlink loop" for f in F)'
-check "/dev/zero never opened" q 'any(f["path"].endswith("/zero") and f["reason"] == "special file: character device" for f in F)'
+check "loop detected" q 'any(f.get("kind") == "symlink loop" for f in F)'
+check "/dev/zero never opened" q 'any(f["path"].endswith("/zero") and f["kind"] == "special file: character device" for f in F)'
 check "quiet prints nothing" [ ! -s "$TMP/out" ]
 
 # ---- exit codes one by one ----
@@ -125,10 +132,12 @@ expect_rc "bomb over the entry limit: 2" 2 vscan "$TMP/bomb" --max-entry-size 1M
     --hashlist "$TMP/lists.vhs" --report "$TMP/rep5" -q
 records "$TMP/rep5"
 check "limit record names the entry" \
-    q 'any(r["type"] == "limit" and r["path"].endswith("b.gz!b") and r["limit"] == "max-entry-size" for r in R)'
+    q 'any(r["type"] == "limit" and disp(r).endswith("b.gz!b") and r["limit"] == "max-entry-size" for r in R)'
 
 # ---- could not scan: 4 ----
 expect_rc "no hashlist: 4" 4 vscan "$TMP/clean" --report "$TMP/rep6"
+expect_rc "no signing key: 4" 4 "$VIGIL" scan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep6"
 head -c 1000 /dev/urandom >"$TMP/junk.vhs"
 expect_rc "unusable list: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/junk.vhs" \
     --report "$TMP/rep6"
@@ -143,40 +152,37 @@ check "help documents exit codes" grep -q "could not scan" "$TMP/out"
 
 # ---- the incremental cache: a re-scan only stats; new list entries find old files ----
 C="$TMP/cache.sqlite"
-expect_rc "first scan with a cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" \
+expect_rc "first scan with a cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" --sign-key "$K" \
     --hashlist "$TMP/lists.vhs" --report "$TMP/rep9" -q
 check "cache file 0600" [ "$(stat -c %a "$C")" = 600 ]
-expect_rc "re-scan from the cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" \
+expect_rc "re-scan from the cache: 1" 1 "$VIGIL" scan "$T/plain" "$T/renamed" --cache "$C" --sign-key "$K" \
     --hashlist "$TMP/lists.vhs" --report "$TMP/rep10"
 records "$TMP/rep10"
-check "re-scan: every file from the cache" q 'all(f.get("cached") for f in F) and len(F) == 6'
+check "re-scan: every file from the cache" grep -q "^From cache: 6" "$TMP/out"
 check "re-scan: digest match still found" q 'matched("/plain/rocket.jpg", "sha256")'
 check "re-scan: pdq match from stored hashes" q 'matched("/plain/coffee-q70.jpg", "pdq")'
-check "re-scan: dihedral match from stored hashes" \
-    q 'any(m["path"].endswith("cat-mirrored.jpg") and m["dihedral"] != 0 for m in M)'
-check "summary counts the cache" grep -q "^From cache: 6" "$TMP/out"
+check "re-scan: dihedral match from stored hashes" q 'matched("/plain/cat-mirrored.jpg", "pdq")'
 sha256sum "$T/plain/readme.txt" | cut -c1-64 | sed 's/^/sha256 /; s/$/ readme-1/' >>"$TMP/list.txt"
 "$MKVHS" "$TMP/lists2.vhs" <"$TMP/list.txt"
-expect_rc "new list entry, old file: 1" 1 "$VIGIL" scan "$T/plain" --cache "$C" \
+expect_rc "new list entry, old file: 1" 1 "$VIGIL" scan "$T/plain" --cache "$C" --sign-key "$K" \
     --hashlist "$TMP/lists2.vhs" --report "$TMP/rep11" -q
 records "$TMP/rep11"
 check "new entry matched a cached file" q 'matched("/plain/readme.txt", "sha256")'
 echo "changed" >>"$T/plain/readme.txt"
-expect_rc "changed file re-read" 1 "$VIGIL" scan "$T/plain" --cache "$C" \
+expect_rc "changed file re-read" 1 "$VIGIL" scan "$T/plain" --cache "$C" --sign-key "$K" \
     --hashlist "$TMP/lists2.vhs" --report "$TMP/rep12" -q
 records "$TMP/rep12"
-check "changed file not from the cache, no longer matches" \
-    q 'any(f["path"].endswith("readme.txt") and not f.get("cached") and f["outcome"] == "clean" for f in F)'
-expect_rc "--no-cache reads everything" 1 "$VIGIL" scan "$T/plain" --no-cache --cache "$C" \
-    --hashlist "$TMP/lists2.vhs" --report "$TMP/rep13" -q
-records "$TMP/rep13"
-check "--no-cache: nothing cached" q 'not any(f.get("cached") for f in F)'
+check "changed file re-read: no longer matches" \
+    q 'any(f["path"].endswith("readme.txt") and f["outcome"] == "clean" for f in F)'
+expect_rc "--no-cache reads everything" 1 "$VIGIL" scan "$T/plain" --no-cache --cache "$C" --sign-key "$K" \
+    --hashlist "$TMP/lists2.vhs" --report "$TMP/rep13"
+check "--no-cache: nothing from the cache" grep -q "^From cache: 0" "$TMP/out"
 
 # ---- SIGTERM mid-scan: the report is complete and says interrupted ----
 mkdir -p "$TMP/big"
 truncate -s 16G "$TMP/big/sparse.bin"
 # vigil itself in the background (not a shell function: the signal must reach vigil).
-"$VIGIL" scan --no-cache "$TMP/big" --hashlist "$TMP/lists.vhs" --report "$TMP/rep7" -q &
+"$VIGIL" scan --no-cache --sign-key "$K" "$TMP/big" --hashlist "$TMP/lists.vhs" --report "$TMP/rep7" -q &
 pid=$!
 for _ in $(seq 200); do
     ls "$TMP"/rep7/vigil-*/records.jsonl >/dev/null 2>&1 && break
@@ -189,6 +195,7 @@ rc=$?
 check "interrupted: exit 2" [ "$rc" = 2 ]
 records "$TMP/rep7"
 check "interrupted: scan_end says so" q 'R[-1]["type"] == "scan_end" and R[-1]["interrupted"]'
+check "interrupted report still sealed and verifiable" verified "$TMP/rep7"
 
 # ---- as an unprivileged user: unreadable files are errors, the rest is scanned ----
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
@@ -198,9 +205,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     echo secret >"$TMP/priv/ok/hidden.txt"
     chmod 000 "$TMP/priv/ok/hidden.txt"
     chmod 644 "$TMP/lists.vhs"
+    cp "$K" "$TMP/nobody.key" && chown nobody "$TMP/nobody.key"
     chown nobody "$TMP/out8"
     cp "$VIGIL" "$TMP/vigil-copy" && chmod 755 "$TMP/vigil-copy"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups "$TMP/vigil-copy" scan --no-cache "$TMP/priv" \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$TMP/vigil-copy" scan --no-cache --sign-key "$TMP/nobody.key" "$TMP/priv" \
         --hashlist "$TMP/lists.vhs" --report "$TMP/out8" -q
     rc=$?
     check "as nobody: match and incomplete (3)" [ "$rc" = 3 ]
