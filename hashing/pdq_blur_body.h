@@ -19,6 +19,10 @@
 
 #include <string.h>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "pdq_impl.h"
 
 #define RB PDQ_RB
@@ -62,6 +66,34 @@ static inline void transpose8(const v8f in[8], v8f out[8]) {
 
 /* ---- luma ---- */
 
+#ifdef __AVX2__
+/*
+ * Luma of RGB pixels c .. up to w, 8 at a time, exactly as the tables: f32(0.299f * R) etc.
+ * are IEEE products of the same floats, summed in the same order. Reads 28 bytes per 8 pixels,
+ * so it stops 10 pixels before the end of the row. @return the first column not done.
+ */
+static uint32_t luma_rgb_avx2(const uint8_t *row, uint32_t c, uint32_t w, float *dst) {
+    const __m256i split = _mm256_setr_epi8(0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, -1, -1, -1, -1, 0,
+                                           3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, -1, -1, -1, -1);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const __m256 kr = _mm256_set1_ps(0.299f), kg = _mm256_set1_ps(0.587f),
+                 kb = _mm256_set1_ps(0.114f);
+    for (; c + 10 <= w; c += 8) {
+        const uint8_t *px = row + 3 * (size_t)c;
+        __m256i v = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)(const void *)(px + 12)),
+                                     _mm_loadu_si128((const __m128i *)(const void *)px));
+        v = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(v, split), order);
+        __m128i rg = _mm256_castsi256_si128(v), b = _mm256_extracti128_si256(v, 1);
+        __m256 fr = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(rg)), kr);
+        __m256 fg =
+            _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(rg, 8))), kg);
+        __m256 fb = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)), kb);
+        _mm256_storeu_ps(dst + c, _mm256_add_ps(_mm256_add_ps(fr, fg), fb));
+    }
+    return c;
+}
+#endif
+
 /* Row r of the core's image as luma into dst[0..Wp) (columns >= w are zero). */
 static void luma_row(const struct pdq_src *s, const struct pdq_tables *t, uint32_t r, float *dst,
                      uint32_t Wp) {
@@ -77,7 +109,10 @@ static void luma_row(const struct pdq_src *s, const struct pdq_tables *t, uint32
         for (; c < w; c++)
             dst[c] = t->tgrey[row[c]];
     } else if (!s->colmap && !s->grey_path) {
-        /* Exact f32 products from tables; vector byte shuffles compile to slower code here. */
+        /* Exact f32 products from tables (8 at a time with AVX2, same floats). */
+#ifdef __AVX2__
+        c = luma_rgb_avx2(row, c, w, dst);
+#endif
         for (const uint8_t *px = row + 3 * (size_t)c; c < w; c++, px += 3)
             dst[c] = (t->tr[px[0]] + t->tg[px[1]]) + t->tb[px[2]];
     } else if (s->grey_path) {
