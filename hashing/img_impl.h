@@ -18,6 +18,7 @@ struct vg_img_dec {
     vg_img_limits lim;
     struct img_buf pix;     /* the output pixels */
     struct img_buf scratch; /* a CMYK row, ... */
+    bool screen;            /* vg_img_decode_screen(): JPEG luma only, fast IDCT */
     char errmsg[256];
 };
 

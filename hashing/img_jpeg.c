@@ -173,6 +173,12 @@ static void fill_header(const struct jpeg_decompress_struct *ci, vg_img *img) {
 static vg_status start(vg_img_dec *d, struct jpeg_decompress_struct *ci, unsigned denom,
                        uint32_t min_side, vg_img *img) {
     bool cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
+    if (d->screen && !cmyk) {
+        /* Screening: Y only (libjpeg then skips the chroma IDCT, upsampling and colour
+         * conversion) through the fast integer IDCT. Approximate pixels, by design. */
+        img->channels = 1;
+        ci->dct_method = JDCT_IFAST;
+    }
     ci->out_color_space = img->channels == 1 ? JCS_GRAYSCALE : cmyk ? JCS_CMYK : JCS_RGB;
     ci->scale_num = 1;
     ci->scale_denom = pick_denom(ci->image_width, ci->image_height, denom, min_side);

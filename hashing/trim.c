@@ -152,6 +152,25 @@ vg_status vg_trim_detect(const vg_pdq_image *im, const vg_trim_opts *opts, vg_tr
     return VG_OK;
 }
 
+vg_status vg_trim_maybe(const vg_pdq_image *im, const vg_trim_opts *opts, bool *maybe) {
+    *maybe = false;
+    vg_status st = check(im, opts);
+    if (st != VG_OK)
+        return st;
+    struct cfg k = {im->channels, VG_TRIM_MAYBE_TOLERANCE, VG_TRIM_MAYBE_MATCH};
+    if (opts && opts->tolerance)
+        k.tol = opts->tolerance;
+    if (opts && opts->min_match > 0)
+        k.min_match = opts->min_match;
+    for (int side = TOP; side <= RIGHT && !*maybe; side++) {
+        struct line l = side_line(im, side, 0, 0, side <= BOTTOM ? im->width : im->height);
+        unsigned ref[3] = {0, 0, 0};
+        mean_colour(&l, k.ch, ref);
+        *maybe = share(&l, &k, ref) >= k.min_match;
+    }
+    return VG_OK;
+}
+
 vg_status vg_trim_apply(const vg_pdq_image *im, const vg_trim_rect *rect, vg_pdq_image *sub) {
     memset(sub, 0, sizeof *sub);
     if (!im || !im->pixels || !rect || rect->width == 0 || rect->height == 0)

@@ -100,7 +100,8 @@ bool vg_img_format_supported(vg_img_format f);
 const char *vg_img_format_library(vg_img_format f, char *buf, size_t cap);
 
 /*
- * Create a decoder.
+ * Create a decoder. The first call also tunes glibc's malloc for the whole process (blocks up
+ * to 32 MiB stay on the heap for reuse, see img.c): fresh pages are expensive.
  * @param[out] out  receives the decoder, owned by the caller (vg_img_dec_free()).
  * @param[in]  lim  limits, or NULL for the defaults; copied.
  * @return VG_OK or VG_E_NOMEM (*out is then NULL).
@@ -151,6 +152,17 @@ vg_status vg_img_decode(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
  */
 vg_status vg_img_decode_scaled(vg_img_dec *d, const void *buf, size_t n, unsigned scale_denom,
                                uint32_t min_side, vg_img *img);
+
+/*
+ * Decode for a screening hash only (vigil/pdq_screen.h), as fast as libjpeg-turbo allows: a
+ * JPEG is DCT-scaled as vg_img_decode_scaled() with scale_denom 0, and a YCbCr or RGB JPEG gives
+ * its luma only (channels 1: libjpeg skips the chroma IDCT, upsampling and colour conversion),
+ * through the fast integer IDCT (JDCT_IFAST). CMYK/YCCK JPEGs give RGB; other formats are
+ * decoded exactly as vg_img_decode(). Never report a hash of these pixels as the exact one.
+ * @return as vg_img_decode().
+ */
+vg_status vg_img_decode_screen(vg_img_dec *d, const void *buf, size_t n, uint32_t min_side,
+                               vg_img *img);
 
 /*
  * Read only the header: format, size, progressive flag. No pixel memory is touched.

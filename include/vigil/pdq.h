@@ -28,19 +28,23 @@ extern "C" {
 #define VG_PDQ_NUM_DIHEDRAL 8
 
 /*
- * Screening margin, in bits. A screening hash is PDQ of a DCT-scaled JPEG decode
- * (vg_img_decode_scaled() with scale_denom 0 and min_side 512: the largest of 1/2, 1/4, 1/8 that
- * keeps both sides >= 512 px). It is never reported; the index is searched with the match radius
- * PLUS this margin, and every candidate is re-hashed exactly. By the triangle inequality the
- * screen loses no match of the exact hash as long as d(screen, exact) <= margin for each of the
- * 8 dihedral hashes. Measured d(screen, exact), per dihedral hash:
- *  - 36 JPEGs >= 1024 px (the corpus's 2560x1600 and 1080x1920 photos and transformed copies of
- *    them: re-encoded q60, progressive q95, 10% crop, 90-degree rotation, grey, 75% resize,
- *    four 1100x1030 corner crops; 288 comparisons): mean 3.4, max 12 bits.
- *  - PERF.md (65 JPEGs, 1-15 MP, camera-like re-encodes included): mean 3.3, max 12 bits.
- *  - For comparison, min_side 256: mean 5.6, max 20; min_side 64 (always 1/8): mean 17, max 48.
+ * Screening margin, in bits (vigil/pdq_screen.h). A screening hash is PDQ of a JPEG's luma decoded
+ * with DCT scaling and the fast IDCT (vg_img_decode_screen(), min_side 512: the largest of 1/2,
+ * 1/4, 1/8 that keeps both sides >= 512 px; JPEGs too small for 1/2 are not screened). It is
+ * never reported; the lists are searched with the match radius PLUS this margin, and every
+ * candidate is re-hashed exactly. By the triangle inequality the screen loses no match of the
+ * exact hash as long as d(screen, exact) <= margin for each of the 8 dihedral hashes. Measured
+ * with bench/bench_screen (largest of the 8 distances per image), over 317 JPEGs: the corpus
+ * photos, 234 copies of them (re-encoded q85/q60, progressive, 75% resize, 10% crop, 90-degree
+ * rotation, mirror, grey, 4% border, letterbox, caption bar, frame, 2x and 1.6x upscales) and
+ * 56 copies upscaled past 4096 px (plain, progressive, mirrored + rotated 3 degrees, border,
+ * caption, mid-size, grey). The 127 large enough to be screened: 1/2: 59 images, mean 4.4,
+ * max 8; 1/4: 28, mean 5.8, max 12; 1/8: 40, mean 5.0, max 12 bits.
+ * (Earlier, RGB scaled decodes with the exact IDCT, PERF.md's 65 JPEGs: mean 3.3, max 12; at
+ * min_side 256: mean 5.6, max 20; at min_side 64: mean 17, max 48.)
  * 16 leaves 4 bits above the worst case seen; a search radius of 31 + 16 = 47 still suits
- * 16 x 16-bit multi-index hashing (per-slot radius 2).
+ * 16 x 16-bit multi-index hashing (per-slot radius 2). tests/hashing/test_pdq_screen.c checks
+ * the bound and that matches are never lost on copies made in the test.
  */
 #define VG_PDQ_SCREEN_MARGIN 16
 #define VG_PDQ_SCREEN_MIN_SIDE 512

@@ -185,3 +185,45 @@ Test(trim, a_four_percent_white_border_defeats_pdq_and_trimming_restores_it) {
     free(big);
     free(orig);
 }
+
+/* ---- the screen's loose test ---- */
+
+/* Whenever vg_trim_detect() trims, vg_trim_maybe() says so, also on a 2x box-averaged copy
+ * (what a DCT-scaled decode does to a border); pure content says no. */
+Test(trim, maybe_is_true_whenever_detect_trims) {
+    const struct {
+        vg_trim_rect c;
+        uint32_t w, h;
+        const uint8_t *col;
+        unsigned noise;
+    } cases[] = {{{9, 9, 200, 150}, 218, 168, white, 0},   {{0, 30, 320, 240}, 320, 300, black, 0},
+                 {{40, 0, 240, 180}, 320, 180, black, 0},  {{0, 24, 300, 200}, 300, 224, grey, 0},
+                 {{12, 20, 256, 160}, 280, 200, grey, 12}, {{0, 0, 120, 90}, 120, 90, black, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct pic p = make(cases[i].w, cases[i].h, cases[i].c, cases[i].col, cases[i].noise);
+        vg_trim_rect r;
+        bool t, m, m2;
+        cr_assert_eq(vg_trim_detect(&p.im, NULL, &r, &t), VG_OK);
+        cr_assert_eq(vg_trim_maybe(&p.im, NULL, &m), VG_OK);
+        cr_expect_eq(m, t, "case %zu: maybe %d, trimmed %d", i, m, t);
+        uint32_t w2 = cases[i].w / 2, h2 = cases[i].h / 2;
+        uint8_t *half = malloc((size_t)w2 * h2 * 3);
+        for (uint32_t y = 0; y < h2; y++)
+            for (uint32_t x = 0; x < w2; x++)
+                for (int k = 0; k < 3; k++) {
+                    const uint8_t *s = p.px + ((size_t)2 * y * cases[i].w + 2 * x) * 3 + k;
+                    size_t row = (size_t)cases[i].w * 3;
+                    half[((size_t)y * w2 + x) * 3 + k] =
+                        (uint8_t)((s[0] + s[3] + s[row] + s[row + 3] + 2) / 4);
+                }
+        vg_pdq_image hi = {half, w2, h2, (size_t)w2 * 3, 3};
+        cr_assert_eq(vg_trim_maybe(&hi, NULL, &m2), VG_OK);
+        cr_expect(!t || m2, "case %zu: border lost at half size", i);
+        free(half);
+        free(p.px);
+    }
+    uint8_t px[4 * 4 * 3] = {0};
+    vg_pdq_image bad = {px, 4, 4, 12, 2};
+    bool m;
+    cr_assert_eq(vg_trim_maybe(&bad, NULL, &m), VG_E_INVAL);
+}
