@@ -158,8 +158,11 @@ int main(int argc, char **argv) {
 
     struct result j1 = run(root, 1, NULL), j2 = run(root, 2, NULL);
     vg_cache *c;
-    char err[256];
-    if (vg_cache_open(&c, db, err, sizeof err) != VG_OK)
+    char err[256], producer[512];
+    vg_scan_opts o;
+    vg_scan_opts_default(&o);
+    if (vg_scan_producer(&o, "bench_scan", producer, sizeof producer) != VG_OK ||
+        vg_cache_open(&c, db, producer, err, sizeof err) != VG_OK)
         return fprintf(stderr, "bench_scan: cache: %s\n", err), 1;
     struct result fill = run(root, 2, c), again = run(root, 2, c);
     vg_cache_close(c);

@@ -16,12 +16,20 @@
 #include <unistd.h>
 
 #include "vigil/cache.h"
+#include "vigil/evidence.h"
 #include "vigil/hset.h"
 #include "vigil/scan.h"
 
 #include "cli.h"
 #include "pathfmt.h"
 #include "scan_report.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.0.0"
+#endif
+#ifndef VIGIL_GIT_HASH
+#define VIGIL_GIT_HASH "unknown"
+#endif
 
 enum { EXIT_MATCH = 1, EXIT_INCOMPLETE = 2, EXIT_FATAL = 4 };
 
@@ -35,6 +43,8 @@ struct scan_cli {
     size_t n_excl, n_excl_dir;
     const char *report;
     const char *key;
+    vg_ev_opts ev; /* the report: key, recipient, case.jsonld, summary.tsq */
+    bool preserve;
     const char *cache_path; /* --cache FILE, or the default */
     bool no_cache;
     char cache_default[4096];
@@ -58,6 +68,12 @@ static void scan_usage(FILE *f) {
           "  --hashlist FILE        compiled hash list (.vhs); repeat for several (required)\n"
           "  --report DIR           folder that receives the report folder (created 0700)\n"
           "  --sign-key FILE        Ed25519 key (vigil keygen) that seals the report (required)\n"
+          "      --preserve         keep an encrypted copy of each matched file in the report\n"
+          "                         (preserved/*.cms, CMS AES-256-GCM; needs --recipient)\n"
+          "      --recipient CERT   the investigator's X.509 certificate (PEM) to encrypt to\n"
+          "      --preserve-cap SIZE  largest file preserved (default 1G); larger: recorded\n"
+          "      --case             also write case.jsonld (CASE/UCO 1.4)\n"
+          "      --tsq              also write summary.tsq (RFC 3161 request, stamp it later)\n"
           "  -j, --jobs N           hashing threads (default: online CPUs)\n"
           "      --exclude GLOB     skip files matching GLOB (fnmatch; a GLOB with '/' is\n"
           "                         matched against the whole path, else the file name)\n"
@@ -67,6 +83,9 @@ static void scan_usage(FILE *f) {
           "      --pdq-threshold N  largest PDQ distance that matches (default 31)\n"
           "      --min-quality N    PDQ quality below which a hash is recorded, not matched\n"
           "                         (default 50)\n"
+          "      --pdq-convention full|cli  PDQ of the full-resolution pixels (default), or\n"
+          "                         as Meta's C++ CLI (512x512 resize first)\n"
+          "      --no-dihedral      match the PDQ as is only, not its 7 mirrored/rotated forms\n"
           "      --max-depth N      archive nesting depth (default 17)\n"
           "      --max-files N      entries examined per top-level file (default 10000)\n"
           "      --max-entry-size SIZE  bytes expanded from one archive entry, and the largest\n"
@@ -91,7 +110,7 @@ static void scan_usage(FILE *f) {
           "Exit status (a bit set):\n"
           "  0  complete, no match\n"
           "  1  at least one match\n"
-          "  2  incomplete: errors or limits hit (or interrupted)\n"
+          "  2  incomplete: errors or limits hit, a match not preserved, or interrupted\n"
           "  3  matches and incomplete\n"
           "  4  could not scan: bad usage, unusable hash list, report not writable\n",
           f);
@@ -136,6 +155,13 @@ enum {
     OPT_MAX_TIME,
     OPT_CACHE,
     OPT_NO_CACHE,
+    OPT_PRESERVE,
+    OPT_RECIPIENT,
+    OPT_PRESERVE_CAP,
+    OPT_CASE,
+    OPT_TSQ,
+    OPT_CONVENTION,
+    OPT_NO_DIHEDRAL,
     OPT_VERSION
 };
 
@@ -158,10 +184,26 @@ static const struct option scan_opts[] = {
     {"max-time", required_argument, NULL, OPT_MAX_TIME},
     {"cache", required_argument, NULL, OPT_CACHE},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"preserve", no_argument, NULL, OPT_PRESERVE},
+    {"recipient", required_argument, NULL, OPT_RECIPIENT},
+    {"preserve-cap", required_argument, NULL, OPT_PRESERVE_CAP},
+    {"case", no_argument, NULL, OPT_CASE},
+    {"tsq", no_argument, NULL, OPT_TSQ},
+    {"pdq-convention", required_argument, NULL, OPT_CONVENTION},
+    {"no-dihedral", no_argument, NULL, OPT_NO_DIHEDRAL},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}};
+
+static bool convention(const char *arg, struct scan_cli *s) {
+    if (!strcmp(arg, "full") || !strcmp(arg, "cli")) {
+        s->o.pdq_convention = !strcmp(arg, "cli") ? VG_PDQ_CLI : VG_PDQ_FULLRES;
+        return true;
+    }
+    vg_cli_err("scan: --pdq-convention takes full or cli, not '%s'", arg);
+    return false;
+}
 
 /* A numeric option: @return false (message printed) when out of range. */
 static bool number(int c, const char *arg, struct scan_cli *s) {
@@ -204,6 +246,9 @@ static bool number(int c, const char *arg, struct scan_cli *s) {
     case OPT_MAX_TIME:
         l->max_time_ms = v * 1000;
         break;
+    case OPT_PRESERVE_CAP:
+        s->ev.preserve_cap = v;
+        break;
     }
     return true;
 }
@@ -241,27 +286,45 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             s->cache_path = optarg;
         else if (c == OPT_NO_CACHE)
             s->no_cache = true;
+        else if (c == OPT_PRESERVE)
+            s->preserve = true;
+        else if (c == OPT_RECIPIENT)
+            s->ev.recipient_cert = optarg;
+        else if (c == OPT_CASE)
+            s->ev.write_case = true;
+        else if (c == OPT_TSQ)
+            s->ev.write_tsq = true;
+        else if (c == OPT_NO_DIHEDRAL)
+            s->o.no_dihedral = true;
+        else if (c == OPT_CONVENTION)
+            ok = convention(optarg, s);
         else if (c == 'q')
             s->quiet = true;
         else if (c == 'h')
             return scan_usage(stdout), 1;
         else if (c == OPT_VERSION)
             return vg_cli_version(stdout), 1;
-        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_TIME))
+        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_TIME) || c == OPT_PRESERVE_CAP)
             ok = number(c, optarg, s);
         else
             return fputs("Try 'vigil scan --help'.\n", stderr), -1;
         if (!ok)
             return -1;
     }
-    if (optind >= argc || !s->n_lists || !s->report || !s->key) {
+    if (optind >= argc || !s->n_lists || !s->report || !s->key ||
+        s->preserve != (s->ev.recipient_cert != NULL)) {
         vg_cli_err("scan: %s (try 'vigil scan --help')",
                    optind >= argc ? "no PATH given"
                    : !s->n_lists  ? "--hashlist is required"
                    : !s->report   ? "--report is required"
-                                  : "--sign-key is required (make one with vigil keygen)");
+                   : !s->key      ? "--sign-key is required (make one with vigil keygen)"
+                   : s->preserve  ? "--preserve needs --recipient CERT.pem"
+                                  : "--recipient is only used with --preserve");
         return -1;
     }
+    s->ev.parent = s->report;
+    s->ev.sign_key = s->key;
+    s->o.keep_matched = s->preserve;
     s->o.walk.exclude = s->excl;
     s->o.walk.n_exclude = s->n_excl;
     s->o.walk.exclude_dir = s->excl_dir;
@@ -276,6 +339,9 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
     snprintf(buf[n++], 96, "jobs=%u", o->jobs);
     snprintf(buf[n++], 96, "pdq-threshold=%u", o->pdq_threshold);
     snprintf(buf[n++], 96, "min-quality=%d", o->min_quality);
+    snprintf(buf[n++], 96, "pdq-convention=%s", o->pdq_convention == VG_PDQ_CLI ? "cli" : "full");
+    snprintf(buf[n++], 96, "dihedral=%s", o->no_dihedral ? "no" : "yes");
+    snprintf(buf[n++], 96, "preserve=%s", s->preserve ? "yes" : "no");
     snprintf(buf[n++], 96, "max-depth=%u", o->limits.max_depth);
     snprintf(buf[n++], 96, "max-files=%llu", (unsigned long long)o->limits.max_files);
     snprintf(buf[n++], 96, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
@@ -326,6 +392,10 @@ static vg_status on_record(void *ctx, const vg_scan_rec *r) {
     return st;
 }
 
+static bool incomplete(const vg_scan_stats *st, const scan_report *rep) {
+    return vg_scan_incomplete(st) || rep->not_preserved > 0;
+}
+
 static void summary(const struct scan_cli *s, const scan_report *rep, const vg_scan_stats *st,
                     double secs) {
     printf("\n----------- SCAN SUMMARY -----------\n");
@@ -347,11 +417,18 @@ static void summary(const struct scan_cli *s, const scan_report *rep, const vg_s
                                 st->skip_by_reason[VG_WR_SPECIAL]));
     printf("Changed while read: %llu\n", (unsigned long long)st->changed);
     printf("Errors: %llu\n", (unsigned long long)st->errors);
+    for (int e = 1; e < SCAN_REPORT_ERRNOS; e++) /* grouped by errno, e.g. EACCES */
+        if (rep->err_by_errno[e])
+            printf("  %s: %llu\n", strerror(e), rep->err_by_errno[e]);
+    if (rep->err_by_errno[0] && rep->err_by_errno[0] != st->errors)
+        printf("  other (not a system error): %llu\n", rep->err_by_errno[0]);
     printf("Limits hit: %llu\n", (unsigned long long)st->limits);
+    if (rep->preserve)
+        printf("Preserved: %llu (not preserved %llu)\n", rep->preserved, rep->not_preserved);
     if (st->interrupted)
         printf("Interrupted: yes\n");
     printf("Time: %.3f sec\n", secs);
-    printf("Coverage: %s\n", vg_scan_incomplete(st) ? "INCOMPLETE (see the report)" : "complete");
+    printf("Coverage: %s\n", incomplete(st, rep) ? "INCOMPLETE (see the report)" : "complete");
     printf("Report: ");
     vg_shell_write_name(stdout, rep->dir);
     printf("\n(check it with: vigil verify REPORT --pubkey KEY.pub)\n");
@@ -382,8 +459,11 @@ static void open_cache(struct scan_cli *s) {
         }
         path = s->cache_default;
     }
-    char err[256];
-    if (vg_cache_open(&s->o.cache, path, err, sizeof err) != VG_OK) {
+    /* The cache serves only hashes made by this vigil with these settings. */
+    char err[256], producer[512];
+    if (vg_scan_producer(&s->o, "vigil " VIGIL_VERSION " build " VIGIL_GIT_HASH, producer,
+                         sizeof producer) != VG_OK ||
+        vg_cache_open(&s->o.cache, path, producer, err, sizeof err) != VG_OK) {
         vg_cli_path_err(path, err);
         vg_cli_err("scan: scanning without a cache");
         s->o.cache = NULL;
@@ -392,7 +472,7 @@ static void open_cache(struct scan_cli *s) {
 
 static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
     scan_report rep;
-    if (scan_report_open(&rep, s->report, s->key, NULL) != 0) {
+    if (scan_report_open(&rep, &s->ev) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }
@@ -432,7 +512,7 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
     } else if (scan_report_end(&rep, &st) != 0) {
         code = EXIT_FATAL;
     } else {
-        code = (st.matches ? EXIT_MATCH : 0) | (vg_scan_incomplete(&st) ? EXIT_INCOMPLETE : 0);
+        code = (st.matches ? EXIT_MATCH : 0) | (incomplete(&st, &rep) ? EXIT_INCOMPLETE : 0);
     }
     if (!s->quiet)
         summary(s, &rep, &st, secs_between(&p.start, &end));
@@ -443,6 +523,8 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
 int vg_cmd_scan(int argc, char **argv) {
     struct scan_cli s = {0};
     vg_scan_opts_default(&s.o);
+    /* CONFIG: values from the configuration file go into s here (s.o, s.lists, s.report,
+     * s.key, s.ev, s.cache_path, ...), so the command line below overrides them. */
     int rc = parse_opts(&s, argc, argv);
     if (rc != 0)
         return rc > 0 ? 0 : EXIT_FATAL;

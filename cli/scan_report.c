@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vigil/evidence.h"
 
@@ -23,19 +24,19 @@
 #define VIGIL_GIT_HASH "unknown"
 #endif
 
-int scan_report_open(scan_report *r, const char *parent, const char *key, const char *recipient) {
+int scan_report_open(scan_report *r, const vg_ev_opts *o) {
     memset(r, 0, sizeof *r);
-    if (mkdir(parent, 0700) != 0 && errno != EEXIST) { /* the parent too, as --help says */
-        vg_cli_path_err(parent, strerror(errno));
+    if (mkdir(o->parent, 0700) != 0 && errno != EEXIST) { /* the parent too, as --help says */
+        vg_cli_path_err(o->parent, strerror(errno));
         return -1;
     }
-    vg_ev_opts o = {.parent = parent, .sign_key = key, .recipient_cert = recipient};
     const char *err = NULL;
-    if (vg_ev_report_open(&r->ev, &o, &err) != VG_OK) {
-        vg_cli_path_err(parent, err ? err : "cannot create the report");
+    if (vg_ev_report_open(&r->ev, o, &err) != VG_OK) {
+        vg_cli_path_err(o->parent, err ? err : "cannot create the report");
         return -1;
     }
     r->dir = vg_ev_report_dir(r->ev);
+    r->preserve = o->recipient_cert != NULL;
     return 0;
 }
 
@@ -135,6 +136,64 @@ static vg_status match_rec(scan_report *r, const vg_scan_rec *rec, const vg_scan
     return st;
 }
 
+/* ---- preservation of matched files ---- */
+
+struct pread_src {
+    int fd;
+    off_t off;
+};
+
+/* From offset 0 with pread: the worker may still be reading the same open file. */
+static long read_fd(void *ctx, void *buf, size_t cap) {
+    struct pread_src *p = ctx;
+    for (;;) {
+        ssize_t n = pread(p->fd, buf, cap, p->off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n > 0)
+            p->off += n;
+        return (long)n;
+    }
+}
+
+struct mem_src {
+    const uint8_t *p;
+    size_t n, off;
+};
+
+static long read_mem(void *ctx, void *buf, size_t cap) {
+    struct mem_src *m = ctx;
+    size_t k = m->n - m->off < cap ? m->n - m->off : cap;
+    memcpy(buf, m->p + m->off, k);
+    m->off += k;
+    return (long)k;
+}
+
+/* Encrypt a matched item into preserved/ (the evidence writer streams it; no plaintext copy
+ * on disk). What cannot be preserved is recorded, and makes the scan incomplete. */
+static vg_status preserve(scan_report *r, const vg_scan_rec *rec, const vg_ev_where *w,
+                          uint64_t seq) {
+    bool done = false;
+    vg_status st = VG_OK;
+    if (rec->has_content_fd) {
+        struct pread_src src = {.fd = rec->content_fd};
+        st = vg_ev_report_preserve_cb(r->ev, seq, read_fd, &src, &done);
+    } else if (rec->content) {
+        struct mem_src src = {.p = rec->content, .n = rec->content_len};
+        st = vg_ev_report_preserve_cb(r->ev, seq, read_mem, &src, &done);
+    } else {
+        st = vg_ev_report_error(r->ev, w,
+                                "not preserved: content not held (archive entry "
+                                "streamed, or the file could not be opened)",
+                                0, NULL);
+    }
+    if (done)
+        r->preserved++;
+    else
+        r->not_preserved++;
+    return st;
+}
+
 static void stat_fields(vg_ev_file *f, const vg_scan_rec *rec) {
     f->has_stat = rec->has_stat;
     f->mtime = (struct timespec){rec->mtime_ns / 1000000000, rec->mtime_ns % 1000000000};
@@ -152,6 +211,7 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
     vg_ev_where w = {.path = rec->root_path, .inner = rec->inner, .n_inner = rec->n_inner};
     vg_status st;
     if (rec->kind == VG_SCAN_ERROR) {
+        r->err_by_errno[rec->err > 0 && rec->err < SCAN_REPORT_ERRNOS ? rec->err : 0]++;
         st = vg_ev_report_error(r->ev, &w, rec->reason, rec->err, NULL);
     } else if (rec->kind == VG_SCAN_LIMIT) {
         const char *name = rec->limit != VG_LIM_NONE ? vg_arc_limit_str(rec->limit) : rec->reason;
@@ -175,6 +235,8 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
         st = vg_ev_report_file(r->ev, &f, &seq);
         for (size_t i = 0; st == VG_OK && i < rec->n_matches; i++)
             st = match_rec(r, rec, &rec->matches[i], seq);
+        if (st == VG_OK && r->preserve && rec->n_matches)
+            st = preserve(r, rec, &w, seq);
     }
     if (st != VG_OK)
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));

@@ -10,6 +10,8 @@
 #include "vigil/hset.h"
 #include "vigil/scan.h"
 
+#define SCAN_REPORT_ERRNOS 160 /* errno values counted one by one (larger ones in [0]) */
+
 typedef struct scan_report {
     vg_ev_report *ev;
     const char *dir; /* the report folder (owned by ev) */
@@ -17,12 +19,15 @@ typedef struct scan_report {
     const char *const *list_paths;
     size_t n_lists;
     unsigned long long confirmed, probable; /* match records by kind */
+    bool preserve;                          /* preserve matched files (a recipient is set) */
+    unsigned long long preserved, not_preserved;
+    unsigned long long err_by_errno[SCAN_REPORT_ERRNOS]; /* error records; [0]: no errno */
 } scan_report;
 
-/* Create the report folder in PARENT, sealed with the Ed25519 key in key_path; recipient is an
- * investigator certificate or NULL. @return 0, or -1 with a message printed. */
-int scan_report_open(scan_report *r, const char *parent, const char *key_path,
-                     const char *recipient);
+/* Create o->parent (0700) when missing and the report folder in it, sealed with the key
+ * o->sign_key; with o->recipient_cert, matched files are preserved (records carrying their
+ * content: vg_scan_opts.keep_matched). @return 0, or -1 with a message printed. */
+int scan_report_open(scan_report *r, const vg_ev_opts *o);
 
 /* The scan_start record: tool, command line, roots, lists, options ("name=value" strings). */
 int scan_report_start(scan_report *r, const char *const *roots, size_t n_roots,

@@ -7,6 +7,7 @@
  * and reused; the archive scanner and image decoder keep their own reusable buffers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +166,8 @@ static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_
                        .stride = img.stride,
                        .channels = img.channels};
     vg_pdq_result res;
-    st = vg_pdq_hash(w->pdq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &res);
+    const vg_scan_opts *o = w->s->o;
+    st = vg_pdq_hash(w->pdq, &pi, o->pdq_convention, o->no_dihedral ? 0u : VG_PDQ_DIHEDRAL, &res);
     vg_img_dec_wipe(w->img);
     if (st != VG_OK) {
         emit_problem(w, r, VG_SCAN_ERROR, "image not hashed: PDQ failed", 0);
@@ -182,6 +184,19 @@ static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_
 
 static int o_min_quality(const struct worker *w) {
     return w->s->o->min_quality;
+}
+
+/* keep_matched: hand a matched item's content to the writer (a file on disk as a descriptor,
+ * an entry held whole as bytes) so the report can preserve it. */
+static void attach_content(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n) {
+    if (!r->n_inner && w->job->fd >= 0) {
+        int fd = fcntl(w->job->fd, F_DUPFD_CLOEXEC, 0);
+        r->has_content_fd = fd >= 0;
+        r->content_fd = fd;
+    } else if (r->n_inner && whole) {
+        r->content = whole;
+        r->content_len = n;
+    }
 }
 
 /* Match a hashed item, hash it perceptually when it is an image held whole, emit it. */
@@ -204,6 +219,8 @@ static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, 
         r->cacheable = false;
     r->matches = w->mb.m;
     r->n_matches = w->mb.n;
+    if (w->s->o->keep_matched && r->n_matches)
+        attach_content(w, r, whole, n);
     vg_scan_emit(w->s, r);
 }
 

@@ -26,6 +26,18 @@ void vg_scan_opts_default(vg_scan_opts *o) {
     o->min_quality = VG_PDQ_QUALITY_MIN;
 }
 
+vg_status vg_scan_producer(const vg_scan_opts *o, const char *tool, char *buf, size_t cap) {
+    const vg_arc_limits *l = &o->limits;
+    int n = snprintf(buf, cap,
+                     "%s; pdq=%s; dihedral=%s; min-quality=%d; max-entry-size=%llu;"
+                     " max-scan-size=%llu; max-depth=%u; max-files=%llu; max-ratio=%u",
+                     tool, o->pdq_convention == VG_PDQ_CLI ? "cli" : "full",
+                     o->no_dihedral ? "no" : "yes", o->min_quality,
+                     (unsigned long long)l->max_entry_bytes, (unsigned long long)l->max_total_bytes,
+                     l->max_depth, (unsigned long long)l->max_files, l->max_ratio);
+    return n < 0 || (size_t)n >= cap ? VG_E_LIMIT : VG_OK;
+}
+
 bool vg_scan_incomplete(const vg_scan_stats *s) {
     return s->errors > 0 || s->limits > 0 || s->interrupted;
 }
@@ -51,14 +63,20 @@ static const char *scopy(char **p, const char *s) {
     return out;
 }
 
+static void drop_content(const vg_scan_rec *r) {
+    if (r->has_content_fd)
+        close(r->content_fd);
+}
+
 bool vg_scan_emit(struct scan *s, const vg_scan_rec *r) {
     size_t n = sizeof(struct qrec) + r->n_matches * sizeof(vg_scan_match) +
                r->n_inner * sizeof(const char *) + slen(r->path) + slen(r->root_path) +
-               slen(r->reason);
+               slen(r->reason) + r->content_len;
     for (size_t i = 0; i < r->n_inner; i++)
         n += slen(r->inner[i]);
     struct qrec *q = malloc(n);
     if (!q) {
+        drop_content(r);
         atomic_store(s->cancel, true);
         return false;
     }
@@ -75,7 +93,12 @@ bool vg_scan_emit(struct scan *s, const vg_scan_rec *r) {
     q->r.path = scopy(&p, r->path);
     q->r.root_path = scopy(&p, r->root_path);
     q->r.reason = scopy(&p, r->reason);
+    if (r->content_len) { /* a matched entry's bytes, for preservation (rare) */
+        memcpy(p, r->content, r->content_len);
+        q->r.content = (const uint8_t *)p;
+    }
     if (!vg_queue_push(s->recs, q)) {
+        drop_content(r);
         free(q);
         return false;
     }
@@ -128,7 +151,8 @@ static void cache_store(struct scan *s, const vg_scan_rec *r) {
     vg_cache_key k = cache_key(r);
     vg_cache_val v = {.type = r->type,
                       .dg = r->dg,
-                      .has_pdq = r->has_pdq && r->has_dihedral,
+                      .has_pdq = r->has_pdq,
+                      .has_dihedral = r->has_pdq && r->has_dihedral,
                       .pdq_quality = r->pdq_quality};
     memcpy(v.pdq, r->pdq_dihedral, sizeof v.pdq);
     if (vg_cache_put(s->o->cache, &k, &v) != VG_OK)
@@ -150,6 +174,7 @@ static void writer(void *ctx, unsigned index) {
                 atomic_store(s->cancel, true);
             }
         }
+        drop_content(&q->r);
         free(q);
     }
 }
@@ -204,18 +229,25 @@ static bool cached_job(struct scan *s, const vg_walk_item *it) {
     j->fd = -1;
     j->st = it->st;
     j->cached = true;
+    int err;
+    if (s->o->keep_matched && vg_walk_open(it, &j->fd, &err) != VG_OK)
+        j->fd = -1; /* only for preserving a match; the record says when that failed */
     memcpy(j->path, it->path, it->path_len + 1);
     r.type = v.type;
     r.has_digests = true;
     r.dg = v.dg;
     r.cached = true;
-    r.has_pdq = r.has_dihedral = v.has_pdq;
+    r.has_pdq = v.has_pdq;
+    r.has_dihedral = v.has_dihedral;
     memcpy(r.pdq, v.pdq[0], sizeof r.pdq);
     memcpy(r.pdq_dihedral, v.pdq, sizeof r.pdq_dihedral);
     r.pdq_quality = v.pdq_quality;
     j->cached_rec = r;
-    if (!vg_queue_push(s->jobs, j))
+    if (!vg_queue_push(s->jobs, j)) {
+        if (j->fd >= 0)
+            close(j->fd);
         free(j);
+    }
     return true;
 }
 

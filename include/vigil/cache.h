@@ -19,6 +19,7 @@ typedef struct vg_cache_val {
     vg_sniff_type type;
     vg_digests dg;
     bool has_pdq;
+    bool has_dihedral; /* pdq[1..7] are valid */
     int pdq_quality;
     uint8_t pdq[8][32]; /* PDQ as is [0] and its 7 other dihedral forms */
 } vg_cache_val;
@@ -37,10 +38,14 @@ typedef struct vg_cache vg_cache;
 
 /*
  * Open or create the cache database at path (0600; its folder is created 0700 when missing).
+ * Entries are served only to the same producer (vg_scan_producer()): hashes made by another
+ * vigil or with other result-affecting settings are misses, and are replaced when stored.
+ * @param[in]  producer  the tag of this scan's hashes (copied).
  * @param[out] err  a message on failure (may be NULL).
  * @return VG_OK; VG_E_IO (cannot create or open); VG_E_FORMAT (not a vigil cache); VG_E_NOMEM.
  */
-vg_status vg_cache_open(vg_cache **out, const char *path, char *err, size_t errcap);
+vg_status vg_cache_open(vg_cache **out, const char *path, const char *producer, char *err,
+                        size_t errcap);
 
 /*
  * The default location: /var/lib/vigil/cache.sqlite for root, else

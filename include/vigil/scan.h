@@ -11,6 +11,7 @@
 #include "vigil/arc.h"
 #include "vigil/digest.h"
 #include "vigil/hset.h"
+#include "vigil/pdq.h"
 #include "vigil/sniff.h"
 #include "vigil/status.h"
 #include "vigil/walk.h"
@@ -31,9 +32,12 @@ typedef struct vg_scan_opts {
     size_t n_lists;
     unsigned pdq_threshold; /* largest PDQ distance reported as a match (31) */
     int min_quality;        /* PDQ quality below which a hash is recorded, not matched (50) */
-    vg_cache *cache;        /* incremental cache, or NULL */
-    atomic_bool *cancel;    /* set (e.g. by a signal handler) to stop; the scan sets it too
-                               when the record callback fails. NULL: an internal flag. */
+    vg_pdq_convention pdq_convention; /* VG_PDQ_FULLRES (default) or VG_PDQ_CLI */
+    bool no_dihedral;                 /* match the PDQ as is only (default: its 8 forms) */
+    bool keep_matched;   /* give the writer each matched item's content (see vg_scan_rec) */
+    vg_cache *cache;     /* incremental cache (opened with vg_scan_producer()'s tag), or NULL */
+    atomic_bool *cancel; /* set (e.g. by a signal handler) to stop; the scan sets it too
+                            when the record callback fails. NULL: an internal flag. */
 } vg_scan_opts;
 
 /* What a record is about. */
@@ -82,6 +86,14 @@ typedef struct vg_scan_rec {
     bool cacheable;  /* complete hashes of an unchanged plain file (what the cache keeps) */
     const vg_scan_match *matches;
     size_t n_matches;
+    /* With keep_matched, a FILE record with matches carries its content for preservation:
+     * a file on disk as a descriptor (read it with pread from offset 0: the worker may still
+     * be reading it; closed by the scan after the callback), an archive entry held whole
+     * (images) as bytes. Neither for an entry that was streamed. */
+    bool has_content_fd;
+    int content_fd;
+    const uint8_t *content;
+    size_t content_len;
     const char *reason;         /* SKIP / ERROR / LIMIT: short stable text */
     vg_walk_reason walk_reason; /* SKIP and ERROR records from the walk */
     int err;                    /* errno, or 0 */
@@ -125,6 +137,15 @@ void vg_scan_opts_default(vg_scan_opts *o);
  */
 vg_status vg_scan_run(const vg_scan_opts *o, const char *const *roots, size_t n_roots,
                       vg_scan_fn fn, void *ctx, vg_scan_stats *stats);
+
+/*
+ * The producer tag of the hashes a scan with these options computes: the tool (e.g.
+ * "vigil 0.1.0 build abc123") and every option that changes what is hashed or matched (PDQ
+ * convention, dihedral forms, quality threshold, limits). The cache keeps it with each entry
+ * and serves an entry only to a scan with the same tag.
+ * @return VG_OK, or VG_E_LIMIT when cap is too small.
+ */
+vg_status vg_scan_producer(const vg_scan_opts *o, const char *tool, char *buf, size_t cap);
 
 /* True when a scan with these counts left something unexamined (exit bit 2). */
 bool vg_scan_incomplete(const vg_scan_stats *s);

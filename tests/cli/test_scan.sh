@@ -49,7 +49,11 @@ K="$TMP/sign.key"
 # Every run but the cache tests' reads every file (and leaves the system cache alone).
 vscan() { "$VIGIL" scan --no-cache --sign-key "$K" "$@"; }
 # The sealed report under $1 verifies against the pinned key.
-verified() { "$VIGIL" verify "$1"/vigil-* --pubkey "$TMP/sign.pub" >/dev/null; }
+verified() {
+    local d=$1
+    shift
+    "$VIGIL" verify "$d"/vigil-* --pubkey "$TMP/sign.pub" "$@" >/dev/null
+}
 
 # records.jsonl of the only report under $1 -> $TMP/rec.jsonl
 records() { cat "$1"/vigil-*/records.jsonl >"$TMP/rec.jsonl"; }
@@ -107,6 +111,7 @@ expect_rc "follow symlinks: still 3" 3 vscan "$T/special" "$T/plain" --follow-sy
     --hashlist "$TMP/lists.vhs" --report "$TMP/rep2" -q
 records "$TMP/rep2"
 check "loop detected" q 'any(f.get("kind") == "symlink loop" for f in F)'
+check "follow symlinks: report verifies" verified "$TMP/rep2"
 check "/dev/zero never opened" q 'any(f["path"].endswith("/zero") and f["kind"] == "special file: character device" for f in F)'
 check "quiet prints nothing" [ ! -s "$TMP/out" ]
 
@@ -124,6 +129,7 @@ expect_rc "truncated image: 2" 2 vscan "$TMP/onlyerr" --hashlist "$TMP/lists.vhs
 records "$TMP/rep4"
 check "truncated image: error record" \
     q 'any(r["type"] == "error" and r["reason"].startswith("image not decoded") for r in R)'
+check "truncated image: report verifies" verified "$TMP/rep4"
 
 # ---- a bomb: a limit record, never a silent pass ----
 head -c 8000000 /dev/zero | tr '\0' 'z' | gzip -9 >"$TMP/onlyerr2.gz"
@@ -133,6 +139,7 @@ expect_rc "bomb over the entry limit: 2" 2 vscan "$TMP/bomb" --max-entry-size 1M
 records "$TMP/rep5"
 check "limit record names the entry" \
     q 'any(r["type"] == "limit" and disp(r).endswith("b.gz!b") and r["limit"] == "max-entry-size" for r in R)'
+check "bomb: report verifies" verified "$TMP/rep5"
 
 # ---- could not scan: 4 ----
 expect_rc "no hashlist: 4" 4 vscan "$TMP/clean" --report "$TMP/rep6"
@@ -149,6 +156,55 @@ expect_rc "bad option value: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs"
     --report "$TMP/rep6" --jobs 0
 expect_rc "help: 0" 0 vscan --help
 check "help documents exit codes" grep -q "could not scan" "$TMP/out"
+expect_rc "--preserve without --recipient: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep6" --preserve
+expect_rc "unusable recipient certificate: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep6" --preserve --recipient "$TMP/junk.vhs"
+expect_rc "bad --pdq-convention: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep6" --pdq-convention half
+
+# ---- preservation: each matched file encrypted to the investigator, checked by stock openssl ----
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/inv.key" -out "$TMP/inv.crt" \
+    -subj "/CN=test investigator" -days 2 2>/dev/null
+mkdir -p "$TMP/pres"
+cp "$PHOTOS/sk_rocket.jpg" "$TMP/pres/r.jpg"
+cp "$T/plain/coffee-q70.jpg" "$T/arch/photos.7z" "$TMP/pres/"
+echo "not on any list" >"$TMP/pres/note.txt"
+expect_rc "preserve: matches, complete: 1" 1 vscan "$TMP/pres" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep14" --preserve --recipient "$TMP/inv.crt" --case --tsq
+check "preserve: summary counts" grep -q "^Preserved: 3 (not preserved 0)" "$TMP/out"
+records "$TMP/rep14"
+check "preserve: one container per matched file, plaintext SHA-256 = the file's" q '(
+len([p for p in R if p["type"] == "preserved"]) == 3 and
+all(p["plain_sha256"] == FS[p["file_seq"]]["sha256"] for p in R if p["type"] == "preserved"))'
+check "preserve: the 7z entry too" \
+    q 'any(p["type"] == "preserved" and disp(FS[p["file_seq"]]).endswith("photos.7z!y/rocket.jpg") for p in R)'
+check "preserve: report verifies, preserved files decrypted in memory" \
+    verified "$TMP/rep14" --decrypt-key "$TMP/inv.key"
+check "preserve: case.jsonld and summary.tsq written" \
+    test -s "$(echo "$TMP"/rep14/vigil-*/case.jsonld)" -a -s "$(echo "$TMP"/rep14/vigil-*/summary.tsq)"
+obj=$(grep -l . "$TMP"/rep14/vigil-*/preserved/*.cms | head -1)
+openssl cms -decrypt -binary -inform DER -in "$obj" -inkey "$TMP/inv.key" -recip "$TMP/inv.crt" \
+    -out "$TMP/plain.bin" 2>/dev/null
+check "preserve: openssl cms -decrypt gives a file the records name" \
+    grep -q "\"plain_sha256\":\"$(sha256sum "$TMP/plain.bin" | cut -c1-64)\"" "$TMP/rec.jsonl"
+check "preserve: no image bytes outside preserved/" bash -c \
+    "! grep -rlq JFIF --exclude-dir=preserved '$TMP'/rep14/vigil-*"
+rm -f "$TMP/plain.bin"
+expect_rc "preserve cap: not preserved is incomplete: 3" 3 vscan "$TMP/pres" \
+    --hashlist "$TMP/lists.vhs" --report "$TMP/rep15" --preserve --recipient "$TMP/inv.crt" \
+    --preserve-cap 1K
+records "$TMP/rep15"
+check "preserve cap: not_preserved records" q 'sum(1 for r in R if r["type"] == "not_preserved") == 3'
+check "preserve cap: report verifies" verified "$TMP/rep15"
+"$VIGIL" scan "$TMP/pres" --cache "$TMP/c2.sqlite" --sign-key "$K" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep17" -q
+expect_rc "preserve files served from the cache: 1" 1 "$VIGIL" scan "$TMP/pres" \
+    --cache "$TMP/c2.sqlite" --sign-key "$K" --hashlist "$TMP/lists.vhs" --report "$TMP/rep18" \
+    --preserve --recipient "$TMP/inv.crt"
+check "preserve from the cache: 3 files were not read" grep -q "^From cache: 3" "$TMP/out"
+check "preserve from the cache: all 3 matches preserved" grep -q "^Preserved: 3 (not preserved 0)" "$TMP/out"
+check "preserve from the cache: verifies and decrypts" verified "$TMP/rep18" --decrypt-key "$TMP/inv.key"
 
 # ---- the incremental cache: a re-scan only stats; new list entries find old files ----
 C="$TMP/cache.sqlite"
@@ -177,6 +233,23 @@ check "changed file re-read: no longer matches" \
 expect_rc "--no-cache reads everything" 1 "$VIGIL" scan "$T/plain" --no-cache --cache "$C" --sign-key "$K" \
     --hashlist "$TMP/lists2.vhs" --report "$TMP/rep13"
 check "--no-cache: nothing from the cache" grep -q "^From cache: 0" "$TMP/out"
+
+# ---- the cache serves only hashes made with the same result-affecting settings ----
+cscan() { "$VIGIL" scan "$T/renamed" --cache "$C" --sign-key "$K" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep16" "$@" >"$TMP/out" 2>"$TMP/err"; }
+cscan
+check "same settings: from the cache" grep -q "^From cache: 1" "$TMP/out"
+for opt in "--pdq-convention cli" "--no-dihedral" "--min-quality 40" "--max-entry-size 50M"; do
+    # shellcheck disable=SC2086
+    cscan $opt
+    check "changed setting ($opt): not from the cache" grep -q "^From cache: 0" "$TMP/out"
+    # shellcheck disable=SC2086
+    cscan $opt
+    check "same changed setting ($opt) again: from the cache" grep -q "^From cache: 1" "$TMP/out"
+done
+cscan
+cscan --pdq-threshold 20 -j 1
+check "threshold and jobs do not change hashes: from the cache" grep -q "^From cache: 1" "$TMP/out"
 
 # ---- SIGTERM mid-scan: the report is complete and says interrupted ----
 mkdir -p "$TMP/big"
