@@ -138,11 +138,15 @@ void vg_ev_report_free(vg_ev_report *r) {
         free(r->lists[i].source);
     }
     free(r->lists);
+    for (size_t i = 0; i < r->n_roots; i++)
+        free(r->roots[i]);
+    free(r->roots);
     free(r->tool_version);
     free(r->tool_build);
     free(r->case_ref);
     free(r->exhibit);
     free(r->is_file);
+    vg_ev_digtab_free(&r->matched_sha256);
     vg_ev_buf_free(&r->matched);
     free(r->pinned);
     free(r->dir);
@@ -243,6 +247,12 @@ static vg_status keep_facts(vg_ev_report *r, const vg_ev_scan_info *in) {
     if (!r->tool_version || !r->tool_build || !r->lists || (in->case_ref && !r->case_ref) ||
         (in->exhibit && !r->exhibit))
         return VG_E_NOMEM;
+    r->roots = calloc(in->n_roots ? in->n_roots : 1, sizeof *r->roots);
+    if (!r->roots)
+        return VG_E_NOMEM;
+    for (size_t i = 0; i < in->n_roots; i++)
+        if (!(r->roots[r->n_roots++] = strdup(in->roots[i])))
+            return VG_E_NOMEM;
     for (size_t i = 0; i < in->n_lists; i++) {
         struct kept_list *l = &r->lists[r->n_lists++];
         memcpy(l->sha256, in->lists[i].sha256, 32);
@@ -301,6 +311,13 @@ vg_status vg_ev_emit_facts(vg_ev_report *r, vg_ev_json *j) {
         vg_ev_json_end(j);
     }
     vg_ev_json_end(j);
+    vg_ev_json_arr(j, "roots");
+    for (size_t i = 0; i < r->n_roots; i++) {
+        vg_ev_json_obj(j, NULL);
+        vg_ev_json_name(j, "path", r->roots[i], strlen(r->roots[i]));
+        vg_ev_json_end(j);
+    }
+    vg_ev_json_end(j);
     vg_ev_json_str(j, "report_id", r->id_text);
     vg_ev_json_str(j, "format", VG_EV_FORMAT);
     return vg_ev_json_str(j, "start", r->start);
@@ -321,13 +338,6 @@ vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *in) {
         vg_ev_json_end(j);
     }
     vg_ev_json_end(j);
-    vg_ev_json_arr(j, "roots");
-    for (size_t i = 0; i < in->n_roots; i++) {
-        vg_ev_json_obj(j, NULL);
-        vg_ev_json_name(j, "path", in->roots[i], strlen(in->roots[i]));
-        vg_ev_json_end(j);
-    }
-    vg_ev_json_end(j);
     vg_ev_json_arr(j, "config");
     for (size_t i = 0; i < in->n_config; i++) {
         vg_ev_json_obj(j, NULL);
@@ -343,7 +353,8 @@ vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *in) {
 
 /* ---- per-file records ---- */
 
-static vg_status mark_file(vg_ev_report *r, uint64_t seq) {
+/* is_file[seq]: 1 for a file record, 3 for a file record with outcome "matched". */
+static vg_status mark_file(vg_ev_report *r, uint64_t seq, uint8_t flags) {
     if (seq >= r->is_file_cap) {
         size_t cap = r->is_file_cap ? r->is_file_cap : 1024;
         while (cap <= seq)
@@ -355,12 +366,22 @@ static vg_status mark_file(vg_ev_report *r, uint64_t seq) {
         r->is_file = g;
         r->is_file_cap = cap;
     }
-    r->is_file[seq] = 1;
+    r->is_file[seq] = flags;
     return VG_OK;
 }
 
 bool vg_ev_report_is_file(const vg_ev_report *r, uint64_t seq) {
     return seq < r->is_file_cap && r->is_file[seq];
+}
+
+const char *const vg_ev_outcomes[VG_EV_N_OUTCOMES] = {"clean", "error", "limit", "matched",
+                                                      "skipped"};
+
+int vg_ev_outcome_index(const char *s) {
+    for (int i = 0; i < VG_EV_N_OUTCOMES; i++)
+        if (s && !strcmp(s, vg_ev_outcomes[i]))
+            return i;
+    return -1;
 }
 
 vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq) {
@@ -369,6 +390,12 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
         return st;
     if (!f->where.path)
         return vg_ev_report_fail(r, VG_E_INVAL, "file record without a path");
+    const char *outcome = f->outcome ? f->outcome : "clean";
+    int oi = vg_ev_outcome_index(outcome);
+    if (oi < 0)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "file outcome is not one of clean, matched, "
+                                 "skipped, error, limit");
     vg_ev_json *j = r->j;
     emit_where(j, &f->where);
     vg_ev_json_int(j, "size", (int64_t)f->size);
@@ -393,17 +420,20 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
     }
     if (f->kind)
         vg_ev_json_str(j, "kind", f->kind);
-    vg_ev_json_str(j, "outcome", f->outcome ? f->outcome : "clean");
+    vg_ev_json_str(j, "outcome", outcome);
     uint64_t s = 0;
     if ((st = append(r, &s)) != VG_OK)
         return st;
     r->counts.examined++;
-    if (f->outcome && !strcmp(f->outcome, "matched")) {
+    r->counts.outcomes[oi]++;
+    if (oi == VG_EV_OUT_MATCHED) {
         r->counts.matched_files++;
         st = vg_ev_buf_printf(&r->matched, "%llu\t%s\n", (unsigned long long)s, f->where.path);
     }
     if (st == VG_OK)
-        st = mark_file(r, s);
+        st = mark_file(r, s, oi == VG_EV_OUT_MATCHED ? 3 : 1);
+    if (st == VG_OK && oi == VG_EV_OUT_MATCHED && f->has_digests)
+        st = vg_ev_digtab_add(&r->matched_sha256, s, f->digests.sha256);
     if (seq)
         *seq = s;
     return st == VG_OK ? VG_OK : vg_ev_report_fail(r, st, "out of memory");
@@ -420,8 +450,9 @@ vg_status vg_ev_report_match(vg_ev_report *r, const vg_ev_match *m, uint64_t *se
     vg_status st = begin(r, "match", RS_STARTED);
     if (st != VG_OK)
         return st;
-    if (!vg_ev_report_is_file(r, m->file_seq))
-        return vg_ev_report_fail(r, VG_E_INVAL, "match names record %llu, not a file record",
+    if (!vg_ev_report_is_file(r, m->file_seq) || r->is_file[m->file_seq] != 3)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "match names record %llu, not a file record with outcome matched",
                                  (unsigned long long)m->file_seq);
     if (!m->list || !has_list(r, m->list) || !m->entry || !m->how)
         return vg_ev_report_fail(r, VG_E_INVAL, "match without a known list, entry or method");
@@ -513,12 +544,26 @@ vg_status vg_ev_report_pin(vg_ev_report *r, const char *name, const uint8_t sha2
     return VG_OK;
 }
 
-static vg_status not_preserved(vg_ev_report *r, uint64_t file_seq, const char *reason) {
-    vg_status st = begin(r, "not_preserved", RS_STARTED);
+/* Preservation is only for file records with outcome "matched". */
+static vg_status check_preservable(vg_ev_report *r, uint64_t file_seq) {
+    if (r->state != RS_STARTED)
+        return vg_ev_report_fail(r, VG_E_INVAL, "preserve out of order");
+    if (!vg_ev_report_is_file(r, file_seq) || r->is_file[file_seq] != 3)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "preserve names record %llu, not a file record with outcome "
+                                 "matched",
+                                 (unsigned long long)file_seq);
+    return VG_OK;
+}
+
+vg_status vg_ev_report_not_preserved(vg_ev_report *r, uint64_t file_seq, const char *reason) {
+    vg_status st = check_preservable(r, file_seq);
+    if (st == VG_OK)
+        st = begin(r, "not_preserved", RS_STARTED);
     if (st != VG_OK)
         return st;
     vg_ev_json_int(r->j, "file_seq", (int64_t)file_seq);
-    vg_ev_json_str(r->j, "reason", reason);
+    vg_ev_json_str(r->j, "reason", reason ? reason : "unknown");
     if ((st = append(r, NULL)) == VG_OK)
         r->counts.not_preserved++;
     return st;
@@ -528,24 +573,32 @@ vg_status vg_ev_report_preserve_cb(vg_ev_report *r, uint64_t file_seq, vg_ev_rea
                                    void *ctx, bool *preserved) {
     if (preserved)
         *preserved = false;
-    if (r->state != RS_STARTED)
-        return vg_ev_report_fail(r, VG_E_INVAL, "preserve out of order");
+    vg_status st = check_preservable(r, file_seq);
+    if (st != VG_OK)
+        return st;
     if (!r->recip)
         return vg_ev_report_fail(r, VG_E_INVAL, "preservation needs a recipient certificate");
-    if (!vg_ev_report_is_file(r, file_seq))
-        return vg_ev_report_fail(r, VG_E_INVAL, "preserve names record %llu, not a file record",
-                                 (unsigned long long)file_seq);
     char name[64];
     if (r->next_cms == 0 && mkdirat(r->dirfd, "preserved", 0700) != 0 && errno != EEXIST)
         return vg_ev_report_fail(r, VG_E_IO, "cannot create preserved/: %s", strerror(errno));
     snprintf(name, sizeof name, "preserved/%06u.cms", ++r->next_cms);
     vg_ev_sealed_obj o;
-    vg_status st =
-        vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, r->preserve_cap, &o);
+    st = vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, r->preserve_cap, &o);
     if (st != VG_OK)
         return vg_ev_report_fail(r, st, "cannot write %s", name);
-    if (o.over_cap || o.read_error)
-        return not_preserved(r, file_seq, o.over_cap ? "over size cap" : "read error");
+    /* The bytes encrypted must be the bytes hashed: a file changed in between is not evidence
+     * of the match, so its container is dropped. */
+    const uint8_t *want = vg_ev_digtab_find(&r->matched_sha256, file_seq);
+    bool changed = !o.over_cap && !o.read_error && want && memcmp(want, o.plain_sha256, 32) != 0;
+    if (changed && unlinkat(r->dirfd, name, 0) != 0)
+        return vg_ev_report_fail(r, VG_E_IO, "cannot remove %s: %s", name, strerror(errno));
+    if (o.over_cap || o.read_error || changed) {
+        r->next_cms--;
+        return vg_ev_report_not_preserved(r, file_seq,
+                                          o.over_cap     ? "over size cap"
+                                          : o.read_error ? "read error"
+                                                         : "changed since it was hashed");
+    }
     if ((st = vg_ev_report_pin(r, name, o.cms_sha256, o.cms_size)) != VG_OK)
         return vg_ev_report_fail(r, st, "out of memory");
     if ((st = begin(r, "preserved", RS_STARTED)) != VG_OK)
@@ -580,6 +633,10 @@ vg_status vg_ev_counts_emit(vg_ev_json *j, const vg_ev_counts *c) {
     vg_ev_json_int(j, "limits", c->limits);
     vg_ev_json_int(j, "preserved", c->preserved);
     vg_ev_json_int(j, "not_preserved", c->not_preserved);
+    vg_ev_json_obj(j, "outcomes");
+    for (int i = 0; i < VG_EV_N_OUTCOMES; i++)
+        vg_ev_json_int(j, vg_ev_outcomes[i], c->outcomes[i]);
+    vg_ev_json_end(j);
     return vg_ev_json_end(j);
 }
 
