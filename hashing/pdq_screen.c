@@ -82,6 +82,8 @@ static vg_status screen(vg_img_dec *d, vg_pdq *p, const void *buf, size_t n,
                       (o->margin ? o->margin : VG_PDQ_SCREEN_MARGIN);
     bool candidate = false;
     st = o->probe(o->probe_ctx, &r.dihedral[0][0], VG_PDQ_NUM_DIHEDRAL, radius, &candidate);
+    out->has_screen = true;
+    memcpy(out->screen, r.dihedral, sizeof out->screen);
     memset(&r, 0, sizeof r);
     if (st != VG_OK)
         return st;

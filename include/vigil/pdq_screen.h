@@ -46,6 +46,12 @@ typedef struct vg_pdq_hashes {
      * found no code within radius + margin, so no exact hash was computed and none is
      * reported; no list code can be within radius of the exact hashes (see pdq.h's margin). */
     bool exact;
+    /* With `screened` and no border suspected: the 8 screening hashes the probe was asked
+     * about. NEVER report them. A cache may keep them (flagged as screening hashes) in place of
+     * the exact PDQ of an image the screen cleared: a later scan probes them again at radius +
+     * margin, and a candidate then means "read the file and hash it exactly". */
+    bool has_screen;
+    uint8_t screen[VG_PDQ_NUM_DIHEDRAL][VG_PDQ_LEN];
     vg_pdq_result plain; /* PDQ of the whole image with its 8 dihedral hashes */
     bool trimmed;        /* a uniform border was found: `trim` is PDQ of the content */
     vg_trim_rect rect;   /* that content, in pixels of the full-size image */

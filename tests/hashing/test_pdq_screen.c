@@ -284,6 +284,11 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK);
     cr_assert_eq(l.calls, 1);
     cr_assert(h.screened && !h.exact && h.screen_denom == 2);
+    cr_assert(h.has_screen, "the screening hashes are given for a cache");
+    vg_pdq_hashes e;
+    cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, NULL, &e), VG_OK);
+    for (int k = 0; k < VG_PDQ_NUM_DIHEDRAL; k++)
+        cr_expect_leq(vg_pdq_distance(h.screen[k], e.plain.dihedral[k]), VG_PDQ_SCREEN_MARGIN);
     cr_assert(h.width == 2560 && h.height == 1600 && h.format == VG_IMG_JPEG);
     static const uint8_t zero[VG_PDQ_LEN];
     cr_assert_eq(memcmp(h.plain.hash, zero, VG_PDQ_LEN), 0, "no hash is given out");
