@@ -47,6 +47,10 @@ vg_status vg_hset_list_get(const vg_hset *h, uint64_t i, vg_hset_list *out) {
     out->n_stored = l.n_stored;
     out->n_unmatchable = l.n_unmatchable;
     out->n_skipped = l.n_skipped;
+    out->n_empty_digest = l.n_empty_digest;
+    out->n_all_zero = l.n_all_zero;
+    out->n_photodna = l.n_photodna;
+    out->n_tmk = l.n_tmk;
     return VG_OK;
 }
 

@@ -63,6 +63,8 @@ typedef struct vg_hset_list {
     bool has_sha256;
     uint8_t sha256[32];
     uint64_t n_records, n_stored, n_unmatchable, n_skipped;
+    uint64_t n_empty_digest, n_all_zero; /* rejected by the importer (0: none or not recorded) */
+    uint64_t n_photodna, n_tmk;          /* part of n_unmatchable */
 } vg_hset_list;
 
 /* @return VG_OK, or VG_E_INVAL when i >= n_lists. */

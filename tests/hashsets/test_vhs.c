@@ -134,6 +134,59 @@ Test(vhs, builds_and_reports_counts_and_provenance) {
     vg_hset_close(h);
 }
 
+/* An importer learns only while reading that a list is NSRL (known-good) and what it rejected:
+ * list_done records both; the role changes only when every entry was non-pertinent. */
+Test(vhs, list_done_records_rejections_and_a_late_known_good_role) {
+    vg_hset_build *b;
+    uint8_t h[32];
+    cr_assert_eq(vg_hset_build_new(&b, NULL, NULL), VG_OK);
+    vg_list_role late[3] = {VG_ROLE_KNOWN_GOOD, VG_ROLE_KNOWN_GOOD, VG_ROLE_ALERT};
+    for (unsigned l = 0; l < 3; l++) {
+        fx_list(b,
+                l == 0   ? "nsrl"
+                : l == 1 ? "mixed"
+                         : "good then alert",
+                l == 2 ? VG_ROLE_KNOWN_GOOD : VG_ROLE_ALERT);
+        for (unsigned i = 0; i < 3; i++) {
+            hash_of(0, 100 * l + i, h);
+            vg_hset_entry e = fx_entry(VG_HT_MD5, h, 16, NULL);
+            e.non_pertinent = l != 1 || i != 2; /* list 1 has one alert entry */
+            cr_assert_eq(vg_hset_build_add(b, &e), VG_OK);
+        }
+        vg_hset_list_info done = {.name = "x",
+                                  .role = late[l],
+                                  .n_empty_digest = 1 + l,
+                                  .n_all_zero = 2 + l,
+                                  .n_photodna = 3 + l,
+                                  .n_tmk = 4 + l};
+        cr_assert_eq(vg_hset_build_list_done(b, &done, 0, 7 + 2 * l), VG_OK);
+    }
+    cr_assert_eq(vg_hset_build_write(b, path), VG_OK, "%s", vg_hset_build_errmsg(b));
+    vg_hset_build_free(b);
+    vg_hset *x = open_ok(0);
+    vg_list_role want[3] = {VG_ROLE_KNOWN_GOOD, VG_ROLE_ALERT, VG_ROLE_KNOWN_GOOD};
+    for (unsigned l = 0; l < 3; l++) {
+        vg_hset_list li;
+        cr_assert_eq(vg_hset_list_get(x, l, &li), VG_OK);
+        cr_assert_eq(li.role, want[l], "list %u", l);
+        cr_assert_eq(li.n_empty_digest, 1 + l);
+        cr_assert_eq(li.n_all_zero, 2 + l);
+        cr_assert_eq(li.n_photodna, 3 + l);
+        cr_assert_eq(li.n_tmk, 4 + l);
+        cr_assert_eq(li.n_unmatchable, 7 + 2 * l);
+        for (unsigned i = 0; i < 3; i++) { /* the entries carry their list's final role */
+            uint64_t first, count;
+            vg_hset_rec r;
+            hash_of(0, 100 * l + i, h);
+            cr_assert_eq(vg_hset_lookup(x, VG_HT_MD5, h, 16, &first, &count), VG_OK);
+            cr_assert_eq(count, 1);
+            cr_assert_eq(vg_hset_rec_get(x, first, &r), VG_OK);
+            cr_assert_eq(r.known_good, want[l] == VG_ROLE_KNOWN_GOOD, "list %u entry %u", l, i);
+        }
+    }
+    vg_hset_close(x);
+}
+
 Test(vhs, exact_lookup_hits_and_misses_every_type) {
     build_small();
     vg_hset *h = open_ok(0);
