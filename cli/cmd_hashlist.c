@@ -47,7 +47,7 @@ static void build_usage(FILE *f) {
         "Options for the INPUTs that follow them (they stay set for later INPUTs):\n"
         "      --format NAME       force a format instead of detecting it by content\n"
         "                          (--format help lists them)\n"
-        "      --type sha256|pdq   what 64-hex values are in plain lists and CSV\n"
+        "      --type sha256|pdq   what 64-hex values are in plain lists, CSV and sum lines\n"
         "      --columns SPEC      CSV columns, e.g. md5=MD5,sha1=SHA1,category=Grade,id=ImageID\n"
         "      --role alert|known-good\n"
         "                          a known-good list only reduces work, never raises a match\n"
