@@ -47,7 +47,7 @@ static void build_usage(FILE *f) {
         "Options for the INPUTs that follow them (they stay set for later INPUTs):\n"
         "      --format NAME       force a format instead of detecting it by content\n"
         "                          (--format help lists them)\n"
-        "      --type sha256|pdq   what 64-hex values are in plain lists and CSV\n"
+        "      --type sha256|pdq   what 64-hex values are in plain lists, CSV and sum lines\n"
         "      --columns SPEC      CSV columns, e.g. md5=MD5,sha1=SHA1,category=Grade,id=ImageID\n"
         "      --role alert|known-good\n"
         "                          a known-good list only reduces work, never raises a match\n"
@@ -100,16 +100,24 @@ static int build_input(struct build_run *r, const char *input) {
     li.version = p->version[0] ? p->version : NULL;
     li.date = p->date[0] ? p->date : NULL;
     li.format = p->format;
+    li.role = p->role;
     li.has_sha256 = true;
     memcpy(li.sha256, p->sha256, 32);
+    li.n_empty_digest = s->empty_digest;
+    li.n_all_zero = s->all_zero;
+    li.n_photodna = s->by_type[VG_HT_PHOTODNA];
+    li.n_tmk = s->by_type[VG_HT_TMK];
     if (vg_hset_build_list_done(r->b, &li, s->skipped, unusable) != VG_OK) {
         vg_cli_path_err(input, vg_hset_build_errmsg(r->b));
         return -1;
     }
     fprintf(stderr,
-            "vigil: %s: %s, %llu entries, %llu skipped, %llu not matchable (PhotoDNA, TMK, ...)\n",
-            input, p->format, (unsigned long long)s->entries, (unsigned long long)s->skipped,
-            (unsigned long long)unusable);
+            "vigil: %s: %s%s, %llu entries, %llu bad records skipped, %llu not matchable "
+            "(PhotoDNA, TMK, ...), %llu empty-file digests and %llu all-zero hashes rejected\n",
+            input, p->format, p->role == VG_ROLE_KNOWN_GOOD ? " (known-good)" : "",
+            (unsigned long long)s->entries, (unsigned long long)s->skipped,
+            (unsigned long long)unusable, (unsigned long long)s->empty_digest,
+            (unsigned long long)s->all_zero);
     r->list_name = NULL;
     return 0;
 }
@@ -313,9 +321,15 @@ static void print_info(const vg_hset *h, const char *path) {
                *l.version ? l.version : "-", *l.date ? l.date : "-");
         printf("       source %s\n", *l.source ? l.source : "-");
         printf("       source sha256 %s\n", l.has_sha256 ? vg_hex(l.sha256, 32, hex) : "-");
-        printf("       records %llu, stored %llu, not matchable %llu, skipped bad %llu\n",
+        printf("       records %llu, stored %llu, not matchable %llu (PhotoDNA %llu, TMK %llu, "
+               "other %llu), skipped bad %llu\n",
                (unsigned long long)l.n_records, (unsigned long long)l.n_stored,
-               (unsigned long long)l.n_unmatchable, (unsigned long long)l.n_skipped);
+               (unsigned long long)l.n_unmatchable, (unsigned long long)l.n_photodna,
+               (unsigned long long)l.n_tmk,
+               (unsigned long long)(l.n_unmatchable - l.n_photodna - l.n_tmk),
+               (unsigned long long)l.n_skipped);
+        printf("       rejected: empty-file digests %llu, all-zero hashes %llu\n",
+               (unsigned long long)l.n_empty_digest, (unsigned long long)l.n_all_zero);
     }
 }
 

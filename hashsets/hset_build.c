@@ -234,6 +234,30 @@ vg_status vg_hset_build_list(vg_hset_build *b, const vg_hset_list_info *info) {
     return st;
 }
 
+/* The current list turned out to be known-good (the importer found an NSRL file): allowed only
+ * when every entry it gave is non-pertinent, so no alert entry is silenced. Its entries are the
+ * tail of each record array. */
+static void become_known_good(vg_hset_build *b, struct vhs_list *l) {
+    uint32_t cur = (uint32_t)(b->n_lists - 1);
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < BT_N; t++) {
+            struct rec_array *a = &b->rec[t];
+            for (size_t i = a->n; i-- > 0;) {
+                struct vhs_entry ent;
+                uint8_t *r = a->v + i * a->size + a->klen;
+                memcpy(&ent, r, sizeof ent);
+                if (ent.list != cur)
+                    break;
+                if (pass == 0 && !(ent.flags & VHS_EF_NON_PERTINENT))
+                    return;
+                ent.flags |= VHS_EF_KNOWN_GOOD;
+                if (pass == 1)
+                    memcpy(r, &ent, sizeof ent);
+            }
+        }
+    l->role = VG_ROLE_KNOWN_GOOD;
+}
+
 vg_status vg_hset_build_list_done(vg_hset_build *b, const vg_hset_list_info *info,
                                   uint64_t n_skipped, uint64_t n_unmatchable) {
     if (b->state != 0 || b->n_lists == 0)
@@ -245,8 +269,13 @@ vg_status vg_hset_build_list_done(vg_hset_build *b, const vg_hset_list_info *inf
         vg_status st = set_info(b, l, info);
         if (st != VG_OK)
             return st;
-        if ((vg_list_role)l->role != was) /* entries already carry the role: keep it */
-            l->role = was;
+        l->role = was;
+        if (was == VG_ROLE_ALERT && info->role == VG_ROLE_KNOWN_GOOD)
+            become_known_good(b, l);
+        l->n_empty_digest += info->n_empty_digest;
+        l->n_all_zero += info->n_all_zero;
+        l->n_photodna += info->n_photodna;
+        l->n_tmk += info->n_tmk;
     }
     l->n_skipped += n_skipped;
     l->n_unmatchable += n_unmatchable;

@@ -216,6 +216,7 @@ done:
     if (st == VG_E_IO && !h->errmsg[0])
         imp_fail(h, st, 0, "read failed: %s", strerror(errno));
     h->prov.bytes = h->rd.bytes;
+    h->prov.role = h->file_role;
     rd_close(&h->rd);
     h->path = NULL;
     return st;

@@ -2,8 +2,9 @@
  * import_detect.c — which importer reads a file, decided by content (never by extension), the
  * way libarchive's format readers bid: every importer looks at the first bytes and bids; the
  * highest bid wins. Bids follow the order and tell-tale bytes of HASHLISTS.md §14: specific
- * signatures (VICS JSON, %%%% HASHDEEP, exact NSRL/HashKeeper headers) outbid the header-driven
- * CSV, which outbids ClamAV's colon form, PDQ lines, sum lines and plain hex, in that order.
+ * signatures (VICS JSON, `vigil hash` JSON lines, %%%% HASHDEEP, exact NSRL/HashKeeper headers)
+ * outbid the header-driven CSV, which outbids ClamAV's colon form, PDQ lines, sum lines and
+ * plain hex, in that order.
  * A forced format (--format NAME) skips the bidding.
  */
 #include "import_impl.h"
@@ -14,6 +15,7 @@
 static const imp_format formats[] = {
     {"encase", imp_encase_bid, imp_encase_read},
     {"vics", imp_vics_bid, imp_vics_read},
+    {"jsonl", imp_jsonl_bid, imp_jsonl_read},
     {"hashdeep", imp_hashdeep_bid, imp_hashdeep_read},
     {"nsrl", imp_nsrl_bid, imp_nsrl_read},
     {"hashkeeper", imp_hashkeeper_bid, imp_hashkeeper_read},
@@ -25,9 +27,9 @@ static const imp_format formats[] = {
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-static const char *const format_names[NFORMATS + 1] = {"encase",     "vics",  "hashdeep", "nsrl",
-                                                       "hashkeeper", "csv",   "clamav",   "pdq",
-                                                       "sum",        "plain", NULL};
+static const char *const format_names[NFORMATS + 1] = {"encase", "vics",       "jsonl", "hashdeep",
+                                                       "nsrl",   "hashkeeper", "csv",   "clamav",
+                                                       "pdq",    "sum",        "plain", NULL};
 
 const char *const *vg_hset_import_formats(void) {
     return format_names;

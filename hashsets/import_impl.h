@@ -225,6 +225,8 @@ int imp_nsrl_bid(const imp_prefix *pf);
 vg_status imp_nsrl_read(vg_hset_import *h);
 int imp_vics_bid(const imp_prefix *pf);
 vg_status imp_vics_read(vg_hset_import *h);
+int imp_jsonl_bid(const imp_prefix *pf);
+vg_status imp_jsonl_read(vg_hset_import *h);
 int imp_encase_bid(const imp_prefix *pf);
 vg_status imp_encase_read(vg_hset_import *h);
 int imp_clamav_bid(const imp_prefix *pf);

@@ -5,7 +5,9 @@
  *   BSD / --tag                    ALG (NAME) = HEX, also with the leading '\';
  *   md5deep -z                     right-aligned SIZE␠␠HEX␠␠NAME.
  * The type comes from the tag or the length (32 MD5, 40 SHA-1, 64 SHA-256: sum tools write no
- * PDQ); SHA-224/384/512 and BLAKE2 lines are valid but counted as unusable.
+ * PDQ, but `vigil hash --format=sum --algo=pdq` writes PDQ codes in the same form, so an
+ * untagged 64-hex digest is what --type says when given); SHA-224/384/512 and BLAKE2 lines are
+ * valid but counted as unusable.
  */
 #include "import_impl.h"
 
@@ -162,6 +164,8 @@ static vg_status record(vg_hset_import *h, char *s, size_t n, uint64_t ln) {
     if (!parse_line(s, n, &r))
         return imp_bad(h, ln, "not a checksum line (HEX  NAME, ALG (NAME) = HEX)");
     vg_hash_type t = r.tagged != VG_HT_NONE ? r.tagged : type_of_len(r.hexlen);
+    if (r.tagged == VG_HT_NONE && r.hexlen == 64 && h->type64 != VG_HT_NONE)
+        t = h->type64;
     if (!imp_is_hex(r.hex, r.hexlen))
         return imp_bad(h, ln, "digest is not hex");
     if (t == VG_HT_NONE || (imp_hash_len(t) && r.hexlen != 2 * imp_hash_len(t)))

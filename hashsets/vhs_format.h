@@ -119,7 +119,12 @@ struct vhs_list {
     uint64_t n_stored;      /* records kept (matchable types) */
     uint64_t n_unmatchable; /* PhotoDNA, TMK and other types vigil cannot compute */
     uint64_t n_skipped;     /* bad records skipped by the importer (--skip-bad) */
-    uint64_t reserved2[4];
+    /* Rejected or unusable values the importer counted (0 in files written before these
+     * counts existed: readers treat them as "not recorded"). */
+    uint64_t n_empty_digest; /* empty-file MD5/SHA-1/SHA-256 digests rejected */
+    uint64_t n_all_zero;     /* all-zero hashes rejected */
+    uint64_t n_photodna;     /* PhotoDNA values (part of n_unmatchable) */
+    uint64_t n_tmk;          /* TMK values (part of n_unmatchable) */
 };
 
 _Static_assert(sizeof(struct vhs_header) <= VHS_HEADER_SIZE, "header fits its page");

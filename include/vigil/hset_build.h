@@ -34,6 +34,9 @@ typedef struct vg_hset_list_info {
     vg_list_role role;
     bool has_sha256;
     uint8_t sha256[32]; /* SHA-256 of the source file as read */
+    /* What the importer rejected or could not use, for info (vg_hset_build_list_done() only;
+     * zero when not known). n_photodna and n_tmk are part of its n_unmatchable. */
+    uint64_t n_empty_digest, n_all_zero, n_photodna, n_tmk;
 } vg_hset_list_info;
 
 /*
@@ -67,7 +70,9 @@ vg_status vg_hset_build_sink(void *ctx, const vg_hset_entry *e);
  * Finish the current list once its importer is done: replace its provenance with info (NULL
  * keeps what vg_hset_build_list() gave; an importer learns the format, dates and the file's
  * SHA-256 only while reading), and add the bad records it skipped (--skip-bad) and the values
- * it counted but could not pass on (PhotoDNA, TMK, ...).
+ * it counted but could not pass on (PhotoDNA, TMK, ...). The role may only become known-good,
+ * and only when every entry the list gave was non-pertinent (a list that turned out to be
+ * NSRL); its entries are then marked known-good too. A known-good list never becomes alert.
  * @return VG_OK; VG_E_INVAL when no list was started or after write; VG_E_NOMEM.
  */
 vg_status vg_hset_build_list_done(vg_hset_build *b, const vg_hset_list_info *info,

@@ -62,6 +62,8 @@ typedef struct vg_hset_provenance {
     char version[32];   /* format or list version (VICS "2.0", hashdeep "1.0", NSRL "2.0") */
     char date[40];      /* latest date the file gives (VICS DateUpdated), as written */
     char profile[24];   /* category profile used: "vics-us", "uk-abc", ... */
+    vg_list_role role;  /* role the entries were read with: --role, or known-good when the
+                           list says so itself (NSRL, an EnCase "Known" set) */
     uint64_t bytes;     /* bytes read */
     uint8_t sha256[32]; /* SHA-256 of every byte read, for the report's list digests */
 } vg_hset_provenance;

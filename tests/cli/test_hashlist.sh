@@ -83,6 +83,71 @@ for c in build info lookup sign verify; do
     check "hashlist $c --help documents exit status" grep -q 'Exit status' "$TMP/out"
 done
 
+# --- every sample list builds, as a user would run it ---
+L=$VIGIL_TEST_DATA/hashlists
+for f in "$L"/*.txt "$L"/*.csv "$L"/*.json "$L"/*.jsonl "$L"/*.hsh "$L"/*.hdb "$L"/*.hsb; do
+    b=$(basename "$f")
+    opts=()
+    case $b in caid_style.csv) opts=(--columns md5=checksum,id=Ref,category=LEVEL) ;;
+    plain_md5.txt | *.jsonl | *.json | *.hsh | *.hdb | *.hsb | *.csv | *hashdeep* | NSRL*) ;;
+    *) opts=(--type sha256) ;;
+    esac
+    if "$VIGIL" hashlist build -o sample.vhs "${opts[@]}" "$f" >"$TMP/out" 2>"$TMP/err" &&
+        "$VIGIL" hashlist info sample.vhs >"$TMP/info3" 2>&1 &&
+        grep -q '^lists: *1' "$TMP/info3" && ! grep -q 'stored 0,' "$TMP/info3"; then
+        ok "sample $b builds and info describes it"
+    else
+        not_ok "sample $b builds and info describes it"
+        sed 's/^/    /' "$TMP/err" | head -5
+    fi
+done
+"$VIGIL" hashlist build -o nsrl.vhs "$L/NSRLFile_v2_sample.txt" 2>"$TMP/err"
+check "build says an NSRL list is known-good" grep -q 'nsrl (known-good)' "$TMP/err"
+"$VIGIL" hashlist info nsrl.vhs >"$TMP/info3"
+check "info shows NSRL as known-good" grep -q 'role known-good, format nsrl' "$TMP/info3"
+expect_rc "an NSRL hash is printed as known-good, not a match" 0 \
+    bash -c "echo 116de40b77b54b95133c9291391df63b | '$VIGIL' hashlist lookup nsrl.vhs"
+check "NSRL match role is known-good" grep -qP '\tknown-good$' "$TMP/out"
+"$VIGIL" hashlist build -o vics.vhs "$L/vics20_hashset.json" 2>/dev/null
+"$VIGIL" hashlist info vics.vhs >"$TMP/info3"
+check "info counts PhotoDNA values apart" grep -q 'not matchable 1 (PhotoDNA 1, TMK 0' "$TMP/info3"
+: >empty
+md5sum empty f1 >withempty.md5
+"$VIGIL" hashlist build -o we.vhs withempty.md5 2>"$TMP/err"
+check "build reports the rejected empty-file digest" grep -q '1 empty-file digests' "$TMP/err"
+"$VIGIL" hashlist info we.vhs >"$TMP/info3"
+check "info keeps the rejected count" grep -q 'empty-file digests 1, all-zero hashes 0' \
+    "$TMP/info3"
+
+# --- vigil's own hashing becomes a list (jsonl, hashdeep with PDQ, sum of PDQ) ---
+P=$VIGIL_TEST_DATA/photos
+"$VIGIL" hash --format=jsonl "$P/sk_coins.png" "$P/sk_rocket.jpg" f1 >own.jsonl 2>/dev/null
+"$VIGIL" hash "$P/sk_coins.png" "$P/sk_rocket.jpg" f1 >own.hashdeep 2>/dev/null
+"$VIGIL" hash --dihedral "$P/sk_coins.png" "$P/sk_rocket.jpg" f1 >own_dih.hashdeep 2>/dev/null
+"$VIGIL" hash --format=sum --algo=pdq "$P/sk_coins.png" "$P/sk_rocket.jpg" >own.pdqsum 2>/dev/null
+coins_pdq=$(grep sk_coins own.pdqsum | cut -d' ' -f1)
+check "vigil hash gave a PDQ to look up" test ${#coins_pdq} = 64
+for f in own.jsonl own.hashdeep own_dih.hashdeep; do
+    expect_rc "vigil hash output $f builds" 0 "$VIGIL" hashlist build -o own.vhs "$f"
+    expect_rc "the image's PDQ matches from $f" 1 \
+        bash -c "echo $coins_pdq | '$VIGIL' hashlist lookup own.vhs"
+    check "PDQ match at distance 0 from $f" grep -qP "^$coins_pdq\tpdq\t-\t$f\t-\t0\talert$" \
+        "$TMP/out"
+    expect_rc "the image's SHA-256 matches from $f" 1 \
+        bash -c "sha256sum '$P/sk_rocket.jpg' | cut -d' ' -f1 | '$VIGIL' hashlist lookup own.vhs"
+done
+"$VIGIL" hashlist build -o own.vhs own.jsonl 2>"$TMP/err"
+check "jsonl is detected by content" grep -q 'own.jsonl: jsonl, 11 entries' "$TMP/err"
+expect_rc "a PDQ sum list with --type pdq builds" 0 \
+    "$VIGIL" hashlist build -o own.vhs --type pdq own.pdqsum
+"$VIGIL" hashlist info own.vhs >"$TMP/info3"
+check "--type pdq stores PDQ codes, not SHA-256" grep -q 'md5 0, sha1 0, sha256 0, pdq 2' \
+    "$TMP/info3"
+"$VIGIL" hash --format=jsonl f1 nosuchfile >broken.jsonl 2>/dev/null
+expect_rc "a jsonl line for an unreadable file fails the build" 2 \
+    "$VIGIL" hashlist build -o x.vhs broken.jsonl
+check "it is named by file and line" grep -q 'broken.jsonl:2: line names a file' "$TMP/err"
+
 # --- damaged index ---
 head -c 5000 lists.vhs >cut.vhs
 expect_rc "a truncated index is refused" 2 "$VIGIL" hashlist info cut.vhs

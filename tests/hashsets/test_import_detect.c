@@ -45,6 +45,8 @@ static struct detect_case detect_cases[] = {
     {"vics13_case.json", "vics"},
     {"clamav_sample.hdb", "clamav"},
     {"clamav_sample.hsb", "clamav"},
+    {"vigil_hash.jsonl", "jsonl"},
+    {"vigil_hash_hashdeep.txt", "hashdeep"},
 };
 
 ParameterizedTestParameters(import_detect, picks_the_right_format) {

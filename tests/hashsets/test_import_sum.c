@@ -37,6 +37,22 @@ Test(import_sum, sha256sum_is_sha256_without_type) {
     vg_hset_import_free(h);
 }
 
+/* `vigil hash --format=sum --algo=pdq` writes PDQ codes as sha256sum writes digests. */
+Test(import_sum, type_pdq_reads_untagged_64_hex_as_pdq) {
+    const char text[] = PDQ1 "  photos/a.jpg\n" PDQ2 "  photos/b.png\n";
+    vg_hset_import *h = th_new();
+    cr_assert_eq(vg_hset_import_set_type(h, "pdq"), VG_OK);
+    cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK);
+    cr_assert_eq(th_ngot, 2);
+    cr_assert_str_eq(th_got[1], "pdq " PDQ2 " name=photos/b.png line=2");
+    cr_assert_str_eq(vg_hset_import_provenance(h)->format, "sum");
+    /* a BSD tag still names the type, whatever --type says */
+    const char tag[] = "SHA256 (a.jpg) = " S1_SHA256 "\n";
+    cr_assert_eq(th_import_text(h, tag, sizeof tag - 1, NULL), VG_OK);
+    cr_assert_str_eq(th_got[0], "sha256 " S1_SHA256 " name=a.jpg line=1");
+    vg_hset_import_free(h);
+}
+
 Test(import_sum, bsd_tag_form_with_escape) {
     vg_hset_import *h = th_new();
     cr_assert_eq(th_import_data(h, "tool_sha256sum_tag.txt"), VG_OK);

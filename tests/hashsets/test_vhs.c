@@ -134,6 +134,59 @@ Test(vhs, builds_and_reports_counts_and_provenance) {
     vg_hset_close(h);
 }
 
+/* An importer learns only while reading that a list is NSRL (known-good) and what it rejected:
+ * list_done records both; the role changes only when every entry was non-pertinent. */
+Test(vhs, list_done_records_rejections_and_a_late_known_good_role) {
+    vg_hset_build *b;
+    uint8_t h[32];
+    cr_assert_eq(vg_hset_build_new(&b, NULL, NULL), VG_OK);
+    vg_list_role late[3] = {VG_ROLE_KNOWN_GOOD, VG_ROLE_KNOWN_GOOD, VG_ROLE_ALERT};
+    for (unsigned l = 0; l < 3; l++) {
+        fx_list(b,
+                l == 0   ? "nsrl"
+                : l == 1 ? "mixed"
+                         : "good then alert",
+                l == 2 ? VG_ROLE_KNOWN_GOOD : VG_ROLE_ALERT);
+        for (unsigned i = 0; i < 3; i++) {
+            hash_of(0, 100 * l + i, h);
+            vg_hset_entry e = fx_entry(VG_HT_MD5, h, 16, NULL);
+            e.non_pertinent = l != 1 || i != 2; /* list 1 has one alert entry */
+            cr_assert_eq(vg_hset_build_add(b, &e), VG_OK);
+        }
+        vg_hset_list_info done = {.name = "x",
+                                  .role = late[l],
+                                  .n_empty_digest = 1 + l,
+                                  .n_all_zero = 2 + l,
+                                  .n_photodna = 3 + l,
+                                  .n_tmk = 4 + l};
+        cr_assert_eq(vg_hset_build_list_done(b, &done, 0, 7 + 2 * l), VG_OK);
+    }
+    cr_assert_eq(vg_hset_build_write(b, path), VG_OK, "%s", vg_hset_build_errmsg(b));
+    vg_hset_build_free(b);
+    vg_hset *x = open_ok(0);
+    vg_list_role want[3] = {VG_ROLE_KNOWN_GOOD, VG_ROLE_ALERT, VG_ROLE_KNOWN_GOOD};
+    for (unsigned l = 0; l < 3; l++) {
+        vg_hset_list li;
+        cr_assert_eq(vg_hset_list_get(x, l, &li), VG_OK);
+        cr_assert_eq(li.role, want[l], "list %u", l);
+        cr_assert_eq(li.n_empty_digest, 1 + l);
+        cr_assert_eq(li.n_all_zero, 2 + l);
+        cr_assert_eq(li.n_photodna, 3 + l);
+        cr_assert_eq(li.n_tmk, 4 + l);
+        cr_assert_eq(li.n_unmatchable, 7 + 2 * l);
+        for (unsigned i = 0; i < 3; i++) { /* the entries carry their list's final role */
+            uint64_t first, count;
+            vg_hset_rec r;
+            hash_of(0, 100 * l + i, h);
+            cr_assert_eq(vg_hset_lookup(x, VG_HT_MD5, h, 16, &first, &count), VG_OK);
+            cr_assert_eq(count, 1);
+            cr_assert_eq(vg_hset_rec_get(x, first, &r), VG_OK);
+            cr_assert_eq(r.known_good, want[l] == VG_ROLE_KNOWN_GOOD, "list %u entry %u", l, i);
+        }
+    }
+    vg_hset_close(x);
+}
+
 Test(vhs, exact_lookup_hits_and_misses_every_type) {
     build_small();
     vg_hset *h = open_ok(0);
@@ -209,6 +262,70 @@ Test(vhs, many_random_digests_all_found_and_strangers_missed) {
     cr_assert_eq(missed, 3 * N);
     vg_hset_close(h);
     free(keys);
+}
+
+/* The batch answers exactly as one look-up at a time: hits, misses, keys that share their first
+ * 8 bytes (compared as one number, then the rest), PDQ codes at distance 0, and a query of the
+ * wrong type or length (refused alone, the rest still answered). */
+Test(vhs, batch_lookups_answer_as_single_ones) {
+    enum { N = 3000, NQ = 4 * N + 3 };
+    fx_seed("vhs.batch_lookups", 4321);
+    uint8_t *keys = malloc((size_t)N * 4 * 32), *miss = malloc((size_t)N * 4 * 32);
+    cr_assert(keys && miss);
+    fx_bytes(keys, (size_t)N * 4 * 32);
+    for (size_t i = 1; i < (size_t)N * 4; i += 2) /* pairs sharing the first 8 bytes */
+        memcpy(keys + i * 32, keys + (i - 1) * 32, 8);
+    memcpy(miss, keys, (size_t)N * 4 * 32);
+    vg_hset_build *b;
+    cr_assert_eq(vg_hset_build_new(&b, NULL, NULL), VG_OK);
+    fx_list(b, "random", VG_ROLE_ALERT);
+    for (int t = 0; t < 4; t++)
+        for (size_t i = 0; i < N; i += 1 + (i % 3 == 0)) { /* every third key left out */
+            vg_hset_entry e = fx_entry(types[t], keys + ((size_t)t * N + i) * 32, lens[t], NULL);
+            cr_assert_eq(vg_hset_build_add(b, &e), VG_OK);
+        }
+    cr_assert_eq(vg_hset_build_write(b, path), VG_OK, "%s", vg_hset_build_errmsg(b));
+    vg_hset_build_free(b);
+    vg_hset *h = open_ok(VG_HSET_OPEN_FAST);
+    vg_hset_query *q = calloc(NQ, sizeof *q);
+    cr_assert_not_null(q);
+    for (size_t j = 0; j < (size_t)4 * N; j++) {
+        int t = (int)(j % 4);
+        size_t i = j / 4;
+        q[j].type = types[t];
+        q[j].hash = keys + ((size_t)t * N + i) * 32;
+        q[j].len = lens[t];
+        if (j % 7 == 0) { /* a near miss: last byte changed */
+            uint8_t *m = miss + ((size_t)t * N + i) * 32;
+            m[lens[t] - 1] ^= 0x40;
+            q[j].hash = m;
+        }
+    }
+    q[4 * N] = (vg_hset_query){.type = VG_HT_PHOTODNA, .hash = keys, .len = 16};
+    q[4 * N + 1] = (vg_hset_query){.type = VG_HT_PDQ, .hash = NULL, .len = 32};
+    q[4 * N + 2] = (vg_hset_query){.type = VG_HT_MD5, .hash = keys, .len = 16};
+    cr_assert_eq(vg_hset_lookup_batch(h, q, NQ), VG_E_INVAL);
+    uint64_t hits = 0;
+    for (size_t j = 0; j < (size_t)NQ; j++) {
+        uint64_t first = 99, count = 99;
+        if (!q[j].hash) /* refused by the batch; vg_hset_lookup() takes no NULL */
+            continue;
+        vg_status st = vg_hset_lookup(h, q[j].type, q[j].hash, q[j].len, &first, &count);
+        cr_assert_eq(q[j].count, count, "query %zu", j);
+        if (st == VG_OK && count)
+            cr_assert_eq(q[j].first, first, "query %zu", j);
+        hits += count > 0;
+    }
+    cr_assert_eq(q[4 * N].count, 0);
+    cr_assert_eq(q[4 * N + 1].count, 0);
+    cr_assert_eq(q[4 * N + 2].count, 1); /* keys[0] as an MD5 */
+    cr_assert_gt(hits, (uint64_t)N * 2);
+    cr_assert_lt(hits, (uint64_t)N * 3);
+    cr_assert_eq(vg_hset_lookup_batch(h, q, 0), VG_OK);
+    free(q);
+    vg_hset_close(h);
+    free(keys);
+    free(miss);
 }
 
 Test(vhs, empty_index_opens_and_finds_nothing) {
