@@ -171,6 +171,21 @@ vg_status vg_img_decode_screen(vg_img_dec *d, const void *buf, size_t n, uint32_
 vg_status vg_img_probe(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
 
 /*
+ * Find the EXIF thumbnail embedded in a JPEG: the small JPEG that IFD1 of the first APP1 "Exif"
+ * segment points at (JPEGInterchangeFormat / JPEGInterchangeFormatLength). It can outlive an
+ * edit of the main image, so the scanner hashes it as an item of its own
+ * ("photo.jpg#exif-thumbnail"): digests on buf[*off, *off + *len), PDQ on vg_img_decode() of
+ * those bytes. Only the marker segments before the first SOS are read; every offset is checked
+ * against the segment; nothing is allocated or decoded.
+ * @param[in]  buf, n    the whole JPEG file, borrowed for the call.
+ * @param[out] off, len  where the thumbnail lies in buf (0, 0 unless VG_OK).
+ * @return VG_OK; VG_E_NOTFOUND (not a JPEG, no Exif segment before the scan, or no JPEG thumbnail
+ *         in it); VG_E_FORMAT (an Exif segment whose thumbnail pointers are out of bounds or do
+ *         not lead to a JPEG start-of-image). Thread-safe.
+ */
+vg_status vg_img_exif_thumbnail(const void *buf, size_t n, size_t *off, size_t *len);
+
+/*
  * The reason for the last failure on this decoder ("" after a success). Valid until the next call
  * on d; never contains pixel data.
  */

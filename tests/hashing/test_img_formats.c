@@ -495,3 +495,161 @@ Test(img_formats, bmp_hostile_headers) {
     f[10] = 250; /* pixel offset past the end */
     cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "offset past the end");
 }
+
+/* ---- EXIF thumbnails ---- */
+
+static void put(uint8_t *p, uint32_t v, int bytes, int be) {
+    for (int i = 0; i < bytes; i++)
+        p[be ? bytes - 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* jpg with an APP1 Exif segment after SOI: IFD0 with one entry (Orientation), IFD1 pointing at
+ * thumb (JPEGInterchangeFormat / Length), in either byte order, as cameras write it. */
+static uint8_t *with_exif_thumb(const uint8_t *jpg, size_t n, const uint8_t *thumb, size_t tn,
+                                int be, size_t *out_n) {
+    size_t tiff = 56 + tn, seg = 2 + 6 + tiff;
+    cr_assert_leq(seg, 65535);
+    uint8_t *o = calloc(1, n + 2 + seg);
+    memcpy(o, jpg, 2);
+    uint8_t *s = o + 2, *t = s + 10;
+    s[0] = 0xff;
+    s[1] = 0xe1;
+    put(s + 2, (uint32_t)seg, 2, 1);
+    memcpy(s + 4, "Exif\0\0", 6);
+    memcpy(t, be ? "MM" : "II", 2);
+    put(t + 2, 42, 2, be);
+    put(t + 4, 8, 4, be);
+    put(t + 8, 1, 2, be);       /* IFD0: 1 entry */
+    put(t + 10, 0x0112, 2, be); /* Orientation SHORT 1 = 1 */
+    put(t + 12, 3, 2, be);
+    put(t + 14, 1, 4, be);
+    put(t + 18, 1, 2, be);
+    put(t + 22, 26, 4, be);     /* next IFD: IFD1 at 26 */
+    put(t + 26, 2, 2, be);      /* IFD1: 2 entries */
+    put(t + 28, 0x0201, 2, be); /* JPEGInterchangeFormat LONG 1 = 56 */
+    put(t + 30, 4, 2, be);
+    put(t + 32, 1, 4, be);
+    put(t + 36, 56, 4, be);
+    put(t + 40, 0x0202, 2, be); /* JPEGInterchangeFormatLength LONG 1 = tn */
+    put(t + 42, 4, 2, be);
+    put(t + 44, 1, 4, be);
+    put(t + 48, (uint32_t)tn, 4, be);
+    put(t + 52, 0, 4, be); /* no IFD2 */
+    memcpy(t + 56, thumb, tn);
+    memcpy(s + 2 + seg, jpg + 2, n - 2);
+    *out_n = n + 2 + seg;
+    return o;
+}
+
+/* The photo as a JPEG, and a 1/4-size thumbnail of it as a JPEG. */
+static void photo_and_thumb(uint8_t **jpg, size_t *n, uint8_t **thumb, size_t *tn) {
+    struct pix p = load_photo("sk_chelsea.png");
+    cr_assert_eq(p.chans, 3);
+    *jpg = tu_jpeg_encode(p.w, p.h, 3, p.px, 90, 0, 0, n);
+    uint32_t tw = p.w / 4, th = p.h / 4;
+    uint8_t *small = malloc((size_t)tw * th * 3);
+    for (uint32_t y = 0; y < th; y++)
+        for (uint32_t x = 0; x < tw; x++)
+            for (unsigned c = 0; c < 3; c++) {
+                unsigned sum = 0;
+                for (unsigned dy = 0; dy < 4; dy++)
+                    for (unsigned dx = 0; dx < 4; dx++)
+                        sum += p.px[((size_t)(4 * y + dy) * p.w + 4 * x + dx) * 3 + c];
+                small[((size_t)y * tw + x) * 3 + c] = (uint8_t)((sum + 8) / 16);
+            }
+    *thumb = tu_jpeg_encode(tw, th, 3, small, 80, 0, 0, tn);
+    free(small);
+    free(p.px);
+}
+
+Test(img_formats, exif_thumbnail_found_and_matches_the_photo) {
+    uint8_t *jpg, *thumb;
+    size_t n, tn;
+    photo_and_thumb(&jpg, &n, &thumb, &tn);
+    size_t off, len;
+    cr_assert_eq(vg_img_exif_thumbnail(jpg, n, &off, &len), VG_E_NOTFOUND, "no Exif segment");
+    vg_img im;
+    cr_assert_eq(vg_img_decode(dec, jpg, n, &im), VG_OK);
+    uint8_t main_hash[VG_PDQ_LEN], th_hash[VG_PDQ_LEN];
+    hash_img(&im, main_hash);
+    for (int be = 0; be <= 1; be++) {
+        size_t en;
+        uint8_t *ex = with_exif_thumb(jpg, n, thumb, tn, be, &en);
+        cr_assert_eq(vg_img_exif_thumbnail(ex, en, &off, &len), VG_OK, "%s", be ? "MM" : "II");
+        cr_assert_eq(len, tn);
+        cr_assert_arr_eq(ex + off, thumb, tn);
+        cr_assert_eq(vg_img_decode(dec, ex + off, len, &im), VG_OK);
+        cr_assert_eq(im.width, 112);
+        hash_img(&im, th_hash);
+        int d = vg_pdq_distance(main_hash, th_hash);
+        printf("exif thumbnail %ux%u (%s): PDQ distance to the photo %d\n", im.width, im.height,
+               be ? "big-endian" : "little-endian", d);
+        cr_expect_leq(d, VG_PDQ_MATCH_RADIUS);
+        cr_assert_eq(vg_img_decode(dec, ex, en, &im), VG_OK, "the photo still decodes");
+        free(ex);
+    }
+    cr_assert_eq(vg_img_exif_thumbnail(thumb, tn, &off, &len), VG_E_NOTFOUND);
+    cr_assert_eq(vg_img_exif_thumbnail("\x89PNG\r\n\x1a\n", 8, &off, &len), VG_E_NOTFOUND);
+    cr_assert_eq(vg_img_exif_thumbnail(NULL, 0, &off, &len), VG_E_NOTFOUND);
+    free(jpg);
+    free(thumb);
+}
+
+Test(img_formats, exif_thumbnail_hostile_pointers) {
+    uint8_t *jpg, *thumb;
+    size_t n, tn, en, off, len;
+    photo_and_thumb(&jpg, &n, &thumb, &tn);
+    uint8_t *ex = with_exif_thumb(jpg, n, thumb, tn, 0, &en);
+    uint8_t *t = ex + 2 + 10, *bad = malloc(en);
+    struct {
+        size_t at;
+        uint32_t v;
+        int bytes;
+        vg_status want;
+        const char *what;
+    } cases[] = {
+        {36, 0xfffffff0u, 4, VG_E_FORMAT, "thumbnail offset past the segment"},
+        {48, 0xfffffff0u, 4, VG_E_FORMAT, "thumbnail length past the segment"},
+        {48, 2, 4, VG_E_FORMAT, "thumbnail of 2 bytes"},
+        {36, 57, 4, VG_E_FORMAT, "offset not at a JPEG SOI"},
+        {22, 0xffffff00u, 4, VG_E_NOTFOUND, "IFD1 offset past the segment"},
+        {26, 0xffff, 2, VG_E_FORMAT, "IFD1 entry count past the segment"},
+        {8, 0xffff, 2, VG_E_NOTFOUND, "IFD0 entry count past the segment"},
+        {4, 0xfffffff0u, 4, VG_E_NOTFOUND, "IFD0 offset past the segment"},
+        {2, 43, 2, VG_E_FORMAT, "not TIFF magic 42"},
+        {30, 7, 2, VG_E_FORMAT, "offset entry of type SRATIONAL"},
+        {28, 0x0100, 2, VG_E_FORMAT, "length without offset"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memcpy(bad, ex, en);
+        put(bad + (t - ex) + cases[i].at, cases[i].v, cases[i].bytes, 0);
+        cr_expect_eq(vg_img_exif_thumbnail(bad, en, &off, &len), cases[i].want, "%s",
+                     cases[i].what);
+    }
+    /* the segment length itself claiming past the file */
+    memcpy(bad, ex, en);
+    put(bad + 4, 0xffff, 2, 1);
+    cr_expect_eq(vg_img_exif_thumbnail(bad, 40, &off, &len), VG_E_NOTFOUND);
+    /* every truncation and random flips: never out of bounds (ASan), only the three answers */
+    for (size_t cut = 0; cut < 200 && cut < en; cut++) {
+        vg_status st = vg_img_exif_thumbnail(ex, cut, &off, &len);
+        cr_expect(st == VG_E_NOTFOUND || st == VG_E_FORMAT, "cut %zu: %d", cut, st);
+    }
+    unsigned seed =
+        getenv("VIGIL_TEST_SEED") ? (unsigned)atoi(getenv("VIGIL_TEST_SEED")) : 20261123u;
+    printf("exif_thumbnail_hostile_pointers: seed %u (set VIGIL_TEST_SEED to replay)\n", seed);
+    for (int it = 0; it < 2000; it++) {
+        memcpy(bad, ex, en);
+        for (int k = 0; k < 4; k++)
+            bad[2 + rand_r(&seed) % 80] ^= (uint8_t)(1u << (rand_r(&seed) % 8));
+        vg_status st = vg_img_exif_thumbnail(bad, en, &off, &len);
+        if (st == VG_OK)
+            cr_assert(off + len <= en && bad[off] == 0xff && bad[off + 1] == 0xd8);
+        else
+            cr_assert(st == VG_E_NOTFOUND || st == VG_E_FORMAT);
+    }
+    free(bad);
+    free(ex);
+    free(jpg);
+    free(thumb);
+}
