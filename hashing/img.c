@@ -28,7 +28,8 @@ static bool is_brand(const uint8_t *b, const char *const *list) {
     return false;
 }
 
-/* ISO BMFF: a leading `ftyp` box whose major or compatible brands name HEIF or AVIF. */
+/* ISO BMFF: a leading `ftyp` box whose major or compatible brands name HEIF or AVIF; a general
+ * HEIF major brand (mif1) wins over a compatible "avif", as in libheif's MIME type. */
 static vg_img_format sniff_bmff(const uint8_t *b, size_t n) {
     static const char *const avif[] = {"avif", "avis", NULL};
     static const char *const heif[] = {"heic", "heix", "heim", "heis", "hevc", "hevx",
@@ -44,7 +45,7 @@ static vg_img_format sniff_bmff(const uint8_t *b, size_t n) {
     bool any_heif = is_brand(b + 8, heif);
     for (size_t i = 16; i + 4 <= end; i += 4) {
         if (is_brand(b + i, avif) && !any_heif)
-            return VG_IMG_AVIF; /* e.g. major "mif1", compatible "avif" */
+            return VG_IMG_AVIF; /* e.g. major "miaf", compatible "avif" */
         any_heif = any_heif || is_brand(b + i, heif);
     }
     return any_heif ? VG_IMG_HEIF : VG_IMG_NONE;

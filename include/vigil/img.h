@@ -186,6 +186,19 @@ vg_status vg_img_probe(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
 vg_status vg_img_exif_thumbnail(const void *buf, size_t n, size_t *off, size_t *len);
 
 /*
+ * Iterate over the JPEG images stored in a PDF: streams whose only filter is DCTDecode, whose
+ * bytes are a JPEG file. Found by a bounded forward search for `stream` keywords, without
+ * rendering or an xref table (so damaged files still give up their images); a stream with
+ * another filter before DCTDecode, or an encrypted one, is passed over. The scanner hashes each
+ * as an item of its own ("doc.pdf#jpeg@OFFSET"). Nothing is allocated or decoded.
+ * @param[in]     buf, n    the whole PDF, borrowed for the call.
+ * @param[in,out] pos       the cursor: 0 for the first call, then as left by the previous one.
+ * @param[out]    off, len  where the next JPEG lies in buf (0, 0 unless VG_OK).
+ * @return VG_OK; VG_E_NOTFOUND when there are no more. Thread-safe.
+ */
+vg_status vg_img_pdf_next_jpeg(const void *buf, size_t n, size_t *pos, size_t *off, size_t *len);
+
+/*
  * The reason for the last failure on this decoder ("" after a success). Valid until the next call
  * on d; never contains pixel data.
  */
