@@ -142,7 +142,7 @@ bool vg_sniff_is_image(vg_sniff_type t) {
 }
 
 bool vg_sniff_has_embedded(vg_sniff_type t) {
-    return t == VG_SNIFF_JPEG || t == VG_SNIFF_PDF;
+    return t == VG_SNIFF_JPEG || t == VG_SNIFF_HEIF || t == VG_SNIFF_AVIF || t == VG_SNIFF_PDF;
 }
 
 bool vg_sniff_is_archive(vg_sniff_type t) {

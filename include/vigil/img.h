@@ -186,6 +186,21 @@ vg_status vg_img_probe(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
 vg_status vg_img_exif_thumbnail(const void *buf, size_t n, size_t *off, size_t *len);
 
 /*
+ * Decode the thumbnail stored beside the primary image of a HEIF/HEIC or AVIF file (its first
+ * "thmb" item), as vg_img_decode() decodes the primary image: same limits, same output, same
+ * lifetime of img->pixels. The scanner hashes it as an item of its own
+ * ("photo.heic#heif-thumbnail", PDQ only: the thumbnail is a coded item, not a file with bytes of
+ * its own).
+ * @return VG_OK; VG_E_NOTFOUND (not HEIF/AVIF, HEIF not built in, or no thumbnail); as
+ *         vg_img_decode() otherwise. img is zeroed unless VG_OK.
+ */
+vg_status vg_img_decode_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/* As vg_img_decode_thumbnail(), but only reads the container: img gets the thumbnail's size and
+ * no pixels. Cheap (nothing is decoded); tells whether there is a thumbnail to hash. */
+vg_status vg_img_probe_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/*
  * Iterate over the JPEG images stored in a PDF: streams whose only filter is DCTDecode, whose
  * bytes are a JPEG file. Found by a bounded forward search for `stream` keywords, without
  * rendering or an xref table (so damaged files still give up their images); a stream with

@@ -50,8 +50,8 @@ vg_sniff_type vg_sniff(const uint8_t *buf, size_t n);
 bool vg_sniff_is_image(vg_sniff_type t);
 
 /* True for types that may carry images of their own, hashed as items of their own: a JPEG's
- * EXIF thumbnail, a PDF's JPEG (DCTDecode) streams. Such content is kept whole in memory, within
- * the same limit as an image. */
+ * EXIF thumbnail, a HEIF/AVIF file's thumbnail, a PDF's JPEG (DCTDecode) streams. Such content is
+ * kept whole in memory, within the same limit as an image. */
 bool vg_sniff_has_embedded(vg_sniff_type t);
 
 /* True for containers and compressed streams that vigil opens with libarchive. */

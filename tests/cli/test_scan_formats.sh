@@ -25,6 +25,7 @@ mk heic "$T/phone/no-extension" "$P/sk_astronaut.png"
 mk avif "$T/phone/looks-like.txt" "$P/sk_rocket.jpg"
 # an edit of the main image (replaced by an unrelated one) that kept the old EXIF thumbnail
 mk exif "$T/phone/edited.jpg" "$P/sk_chelsea.png" "$P/sk_page.png"
+mk heic-thumb "$T/phone/IMG_0003.HEIC" "$P/sk_coins.png" "$P/sk_page.png"
 mk pdf "$T/docs/report.pdf" "$P/sk_coffee.png"
 
 # OOXML and ODF: zip containers with the picture in their media folder.
@@ -67,7 +68,7 @@ PYEOF
 }
 for item in phone/IMG_0001.HEIC phone/IMG_0002.avif phone/sticker.webp phone/lossless.webp \
     phone/funny.gif phone/scan.tif phone/paint.bmp phone/no-extension phone/looks-like.txt \
-    "phone/edited.jpg#exif-thumbnail" "docs/letter.docx!word/media/image1.jpeg" \
+    "phone/edited.jpg#exif-thumbnail" "phone/IMG_0003.HEIC#heif-thumbnail" "docs/letter.docx!word/media/image1.jpeg" \
     "docs/slides.pptx!ppt/media/image2.gif" "docs/notes.odt!Pictures/1000000000.png"; do
     check "$item matches its original by PDQ" q "pdq('/$item')"
 done
@@ -78,10 +79,13 @@ check "the edited main image itself does not match" q 'not pdq("/phone/edited.jp
 check "kinds by content" q 'kind("/IMG_0001.HEIC") == ["heif"] and kind("/IMG_0002.avif") == ["avif"] and kind("/looks-like.txt") == ["avif"] and kind("/docs/report.pdf") == ["pdf"] and kind("/paint.bmp") == ["bmp"]'
 check "thumbnail is its own item, named inside the photo" \
     q 'any(f["path"].endswith("/edited.jpg#exif-thumbnail") and f["inner"] == ["#exif-thumbnail"] and f["kind"] == "jpeg" and "pdq" in f for f in F)'
+check "HEIF thumbnail: PDQ only (no bytes of its own), the edited primary does not match" \
+    q 'any(f["path"].endswith("/IMG_0003.HEIC#heif-thumbnail") and "pdq" in f and "md5" not in f for f in F) and not pdq("/IMG_0003.HEIC")'
+check "no thumbnail item for a HEIC without one" q 'not kind("/IMG_0001.HEIC#heif-thumbnail")'
 check "no errors, no limits" q 'not [r for r in R if r["type"] in ("error", "limit")]'
 
 # The same through `vigil hash`: every converted photo gets a PDQ.
 expect_rc "vigil hash reads every format" 0 "$VIGIL" hash -r --format=jsonl "$T/phone"
-check "a PDQ for each of the 10 phone files" \
-    test "$(grep -c '"pdq":"' "$TMP/out")" -ge 10
+check "a PDQ for each of the 11 phone files" \
+    test "$(grep -c '"pdq":"' "$TMP/out")" -ge 11
 finish

@@ -52,6 +52,19 @@ uint8_t *te_jpeg_with_exif(const uint8_t *jpg, size_t n, const uint8_t *thumb, s
     return o;
 }
 
+uint8_t *te_quarter(const uint8_t *px, uint32_t w, uint32_t h, unsigned chans) {
+    uint32_t tw = w / 4, th = h / 4;
+    uint8_t *q = malloc((size_t)tw * th * chans + 1);
+    for (uint32_t y = 0; q && y < th; y++)
+        for (uint32_t x = 0; x < tw * chans; x++) {
+            unsigned sum = 0, c = x % chans, x0 = x / chans * 4;
+            for (unsigned d = 0; d < 16; d++)
+                sum += px[((size_t)(4 * y + d / 4) * w + x0 + d % 4) * chans + c];
+            q[(size_t)y * tw * chans + x] = (uint8_t)((sum + 8) / 16);
+        }
+    return q;
+}
+
 /* ---- PDF ---- */
 
 struct out {

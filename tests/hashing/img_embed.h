@@ -21,6 +21,10 @@
 uint8_t *te_jpeg_with_exif(const uint8_t *jpg, size_t n, const uint8_t *thumb, size_t tn, int be,
                            size_t *out_n);
 
+/* A 1/4-size box-filtered copy of w x h pixels of chans channels (what a camera stores as its
+ * thumbnail): (w / 4) x (h / 4), malloc'd, or NULL. */
+uint8_t *te_quarter(const uint8_t *px, uint32_t w, uint32_t h, unsigned chans);
+
 /* A JPEG to put in a PDF: its bytes and its size in pixels. */
 typedef struct te_pdf_img {
     const uint8_t *jpg;

@@ -4,7 +4,8 @@
  *   webp, webp-lossless, gif, tiff, heic, avif, bmp, jpeg: PHOTO converted;
  *   exif: a JPEG of PHOTO2 whose EXIF thumbnail (1/4 size) is PHOTO ("an edited photo whose
  *         thumbnail still shows the original");
- *   pdf:  a one-page PDF holding PHOTO as a JPEG (DCTDecode) image with an indirect /Length.
+ *   pdf:  a one-page PDF holding PHOTO as a JPEG (DCTDecode) image with an indirect /Length;
+ *   heic-thumb: a HEIC of PHOTO2 whose thumbnail (160 px) is PHOTO.
  * Exit 0; 1 on failure; 3 when this build lacks the format's library. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,16 +50,7 @@ static int load(const char *path, struct pix *p) {
 
 /* A 1/4-size box-filtered copy (what a camera stores as its thumbnail). */
 static struct pix quarter(const struct pix *p) {
-    struct pix q = {NULL, p->w / 4, p->h / 4, p->chans};
-    q.px = malloc((size_t)q.w * q.h * q.chans);
-    for (uint32_t y = 0; q.px && y < q.h; y++)
-        for (uint32_t x = 0; x < q.w * q.chans; x++) {
-            unsigned sum = 0, c = x % q.chans, x0 = x / q.chans * 4;
-            for (unsigned dy = 0; dy < 4; dy++)
-                for (unsigned dx = 0; dx < 4; dx++)
-                    sum += p->px[((size_t)(4 * y + dy) * p->w + x0 + dx) * p->chans + c];
-            q.px[(size_t)y * q.w * q.chans + x] = (uint8_t)((sum + 8) / 16);
-        }
+    struct pix q = {te_quarter(p->px, p->w, p->h, p->chans), p->w / 4, p->h / 4, p->chans};
     return q;
 }
 
@@ -87,7 +79,8 @@ static uint8_t *embed(const char *fmt, const struct pix *p, const char *photo2, 
     return out;
 }
 
-static uint8_t *convert(const char *fmt, const struct pix *p, size_t *n, int *missing) {
+static uint8_t *convert(const char *fmt, const struct pix *p, const char *photo2, size_t *n,
+                        int *missing) {
     *missing = 0;
     if (!strcmp(fmt, "jpeg"))
         return tu_jpeg_encode(p->w, p->h, p->chans, p->px, 85, 0, 0, n);
@@ -106,6 +99,15 @@ static uint8_t *convert(const char *fmt, const struct pix *p, size_t *n, int *mi
         return te_tiff_encode(p->w, p->h, p->chans, p->px, COMPRESSION_LZW, 0, n);
 #endif
 #ifdef VIGIL_HAVE_HEIF
+    if (!strcmp(fmt, "heic-thumb") && photo2) {
+        struct pix main = {0};
+        te_heif_thumb th = {p->w, p->h, p->chans, p->px, 160};
+        uint8_t *out = load(photo2, &main) == 0 ? te_heif_encode_thumb(main.w, main.h, main.chans,
+                                                                       main.px, &th, 0, 70, n)
+                                                : NULL;
+        free(main.px);
+        return out;
+    }
     if (!strcmp(fmt, "heic") || !strcmp(fmt, "avif"))
         return te_heif_encode(p->w, p->h, p->chans, p->px, !strcmp(fmt, "avif"), 70, n);
 #endif
@@ -124,7 +126,7 @@ int main(int argc, char **argv) {
     int missing = 0;
     uint8_t *out = !strcmp(fmt, "pdf") || !strcmp(fmt, "exif")
                        ? embed(fmt, &p, argc > 4 ? argv[4] : NULL, &n)
-                       : convert(fmt, &p, &n, &missing);
+                       : convert(fmt, &p, argc > 4 ? argv[4] : NULL, &n, &missing);
     free(p.px);
     if (!out)
         return fprintf(stderr, "mkformat: %s: %s\n", fmt, missing ? "not built in" : "failed"),

@@ -62,17 +62,10 @@ static void photo_and_thumb(const char *name, uint8_t **jpg, size_t *n, uint8_t 
     cr_assert_eq(vg_img_decode(dec, file, fn, &im), VG_OK);
     cr_assert_eq(im.channels, 3);
     uint32_t tw = im.width / 4, th = im.height / 4;
-    uint8_t *px = malloc((size_t)im.width * im.height * 3), *small = malloc((size_t)tw * th * 3);
+    uint8_t *px = malloc((size_t)im.width * im.height * 3);
     for (uint32_t y = 0; y < im.height; y++)
         memcpy(px + (size_t)y * im.width * 3, im.pixels + y * im.stride, (size_t)im.width * 3);
-    for (uint32_t y = 0; y < th; y++)
-        for (uint32_t x = 0; x < tw * 3; x++) {
-            unsigned sum = 0, c = x % 3, x0 = x / 3 * 4;
-            for (unsigned dy = 0; dy < 4; dy++)
-                for (unsigned dx = 0; dx < 4; dx++)
-                    sum += px[((size_t)(4 * y + dy) * im.width + x0 + dx) * 3 + c];
-            small[(size_t)y * tw * 3 + x] = (uint8_t)((sum + 8) / 16);
-        }
+    uint8_t *small = te_quarter(px, im.width, im.height, 3);
     *w = im.width;
     *h = im.height;
     *jpg = tu_jpeg_encode(im.width, im.height, 3, px, 90, 0, 0, n);
