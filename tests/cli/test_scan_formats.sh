@@ -50,19 +50,27 @@ for f in sk_chelsea.png sk_coffee.png sk_astronaut.png sk_horse.png sk_camera.pn
 done >"$TMP/list.txt"
 check "list built" "$MKVHS" "$TMP/lists.vhs" <"$TMP/list.txt"
 
-expect_rc "scan finds matches, complete coverage (exit 1)" 1 \
-    "$VIGIL" scan --no-cache "$T" --hashlist "$TMP/lists.vhs" --report "$TMP/rep" -j 2
+"$VIGIL" keygen --out "$TMP/sign" >/dev/null || not_ok "keygen"
+expect_rc "scan finds matches, complete coverage (exit 1)" 1 "$VIGIL" scan --no-cache \
+    --sign-key "$TMP/sign.key" "$T" --hashlist "$TMP/lists.vhs" --report "$TMP/rep" -j 2
+check "sealed report verifies" "$VIGIL" verify "$TMP"/rep/vigil-* --pubkey "$TMP/sign.pub"
 cat "$TMP"/rep/vigil-*/records.jsonl >"$TMP/rec.jsonl"
-# pdq_match SUFFIX: some PDQ match record's path ends with SUFFIX (distance within threshold)
+# Checks over the records (python3): disp(r) is the display path, outer!entry!entry, with an
+# embedded image's name ("#exif-thumbnail", "#jpeg@OFFSET") appended without a "!".
 q() { "$PY" - "$TMP/rec.jsonl" "$1" <<'PYEOF'
 import json, sys
 R = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 M = [r for r in R if r["type"] == "match"]
 F = [r for r in R if r["type"] == "file"]
+FS = {f["seq"]: f for f in F}
+def disp(r):
+    return r.get("path", "") + "".join(
+        ("" if i["name"].startswith("#") else "!") + i["name"] for i in r.get("inner", []))
 def pdq(suffix):
-    return any(m["path"].endswith(suffix) and m["how"] == "pdq" and m["distance"] <= 31 for m in M)
+    return any(disp(FS[m["file_seq"]]).endswith(suffix) and m["how"] == "pdq"
+               and m["distance"] <= 31 for m in M)
 def kind(suffix):
-    return [f["kind"] for f in F if f["path"].endswith(suffix)]
+    return [f["kind"] for f in F if disp(f).endswith(suffix)]
 sys.exit(0 if eval(sys.argv[2]) else 1)
 PYEOF
 }
@@ -72,15 +80,16 @@ for item in phone/IMG_0001.HEIC phone/IMG_0002.avif phone/sticker.webp phone/los
     "docs/slides.pptx!ppt/media/image2.gif" "docs/notes.odt!Pictures/1000000000.png"; do
     check "$item matches its original by PDQ" q "pdq('/$item')"
 done
-check "PDF's JPEG matches" q 'any("/docs/report.pdf#jpeg@" in m["path"] and m["how"] == "pdq" for m in M)'
+check "PDF's JPEG matches" \
+    q 'any("/docs/report.pdf#jpeg@" in disp(FS[m["file_seq"]]) and m["how"] == "pdq" for m in M)'
 check "PDF in a zip: its JPEG matches" \
-    q 'any("/docs/mail.zip!attachments/report.pdf#jpeg@" in m["path"] for m in M)'
+    q 'any("/docs/mail.zip!attachments/report.pdf#jpeg@" in disp(FS[m["file_seq"]]) for m in M)'
 check "the edited main image itself does not match" q 'not pdq("/phone/edited.jpg")'
 check "kinds by content" q 'kind("/IMG_0001.HEIC") == ["heif"] and kind("/IMG_0002.avif") == ["avif"] and kind("/looks-like.txt") == ["avif"] and kind("/docs/report.pdf") == ["pdf"] and kind("/paint.bmp") == ["bmp"]'
 check "thumbnail is its own item, named inside the photo" \
-    q 'any(f["path"].endswith("/edited.jpg#exif-thumbnail") and f["inner"] == ["#exif-thumbnail"] and f["kind"] == "jpeg" and "pdq" in f for f in F)'
+    q 'any(f["path"].endswith("/edited.jpg") and f.get("inner") == [{"name": "#exif-thumbnail"}] and f["kind"] == "jpeg" and "pdq" in f and "md5" in f for f in F)'
 check "HEIF thumbnail: PDQ only (no bytes of its own), the edited primary does not match" \
-    q 'any(f["path"].endswith("/IMG_0003.HEIC#heif-thumbnail") and "pdq" in f and "md5" not in f for f in F) and not pdq("/IMG_0003.HEIC")'
+    q 'any(disp(f).endswith("/IMG_0003.HEIC#heif-thumbnail") and "pdq" in f and "md5" not in f for f in F) and not pdq("/IMG_0003.HEIC")'
 check "no thumbnail item for a HEIC without one" q 'not kind("/IMG_0001.HEIC#heif-thumbnail")'
 check "no errors, no limits" q 'not [r for r in R if r["type"] in ("error", "limit")]'
 
