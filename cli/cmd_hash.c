@@ -404,7 +404,8 @@ static void hash_dir(struct hash_run *r, int dfd, const char *path) {
 static void hash_usage(FILE *f) {
     fputs("Usage: vigil hash [OPTIONS] PATH...\n"
           "Print the MD5, SHA-1 and SHA-256 of each regular file, read once, and the exact\n"
-          "PDQ perceptual hash of each JPEG or PNG image (recognised by content, not name).\n\n"
+          "PDQ perceptual hash of each image (JPEG, PNG, WebP, GIF, TIFF, HEIF/HEIC, AVIF,\n"
+          "BMP as built in: see vigil --version), recognised by content, not name.\n\n"
           "  -r, --recursive       hash the files under directories (symlinks inside are\n"
           "                        not followed; FIFOs, sockets and devices never opened)\n"
           "      --format=FORMAT   hashdeep (default): hashdeep -l -c md5,sha1,sha256 format\n"

@@ -28,7 +28,8 @@ static bool is_brand(const uint8_t *b, const char *const *list) {
     return false;
 }
 
-/* ISO BMFF: a leading `ftyp` box whose major or compatible brands name HEIF or AVIF. */
+/* ISO BMFF: a leading `ftyp` box whose major or compatible brands name HEIF or AVIF; a general
+ * HEIF major brand (mif1) wins over a compatible "avif", as in libheif's MIME type. */
 static vg_img_format sniff_bmff(const uint8_t *b, size_t n) {
     static const char *const avif[] = {"avif", "avis", NULL};
     static const char *const heif[] = {"heic", "heix", "heim", "heis", "hevc", "hevx",
@@ -44,7 +45,7 @@ static vg_img_format sniff_bmff(const uint8_t *b, size_t n) {
     bool any_heif = is_brand(b + 8, heif);
     for (size_t i = 16; i + 4 <= end; i += 4) {
         if (is_brand(b + i, avif) && !any_heif)
-            return VG_IMG_AVIF; /* e.g. major "mif1", compatible "avif" */
+            return VG_IMG_AVIF; /* e.g. major "miaf", compatible "avif" */
         any_heif = any_heif || is_brand(b + i, heif);
     }
     return any_heif ? VG_IMG_HEIF : VG_IMG_NONE;
@@ -293,7 +294,7 @@ static vg_status dispatch(vg_img_dec *d, const void *buf, size_t n, unsigned den
 #ifdef VIGIL_HAVE_HEIF
     case VG_IMG_HEIF:
     case VG_IMG_AVIF:
-        st = vg_img_heif_decode(d, buf, n, f, denom == 0, img);
+        st = vg_img_heif_decode(d, buf, n, f, denom == 0, false, img);
         break;
 #endif
     case VG_IMG_NONE:
@@ -308,6 +309,31 @@ static vg_status dispatch(vg_img_dec *d, const void *buf, size_t n, unsigned den
 
 vg_status vg_img_decode(vg_img_dec *d, const void *buf, size_t n, vg_img *img) {
     return dispatch(d, buf, n, 1, 0, img);
+}
+
+static vg_status thumbnail(vg_img_dec *d, const void *buf, size_t n, bool probe, vg_img *img) {
+    memset(img, 0, sizeof *img);
+    d->errmsg[0] = '\0';
+    vg_img_format f = vg_img_sniff(buf, n);
+    vg_status st = vg_img_fail(d, VG_E_NOTFOUND, "%s: no thumbnail decoding for this format",
+                               vg_img_format_name(f));
+#ifdef VIGIL_HAVE_HEIF
+    if (f == VG_IMG_HEIF || f == VG_IMG_AVIF)
+        st = vg_img_heif_decode(d, buf, n, f, probe, true, img);
+#else
+    (void)probe;
+#endif
+    if (st != VG_OK)
+        memset(img, 0, sizeof *img);
+    return st;
+}
+
+vg_status vg_img_decode_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img) {
+    return thumbnail(d, buf, n, false, img);
+}
+
+vg_status vg_img_probe_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img) {
+    return thumbnail(d, buf, n, true, img);
 }
 
 vg_status vg_img_decode_scaled(vg_img_dec *d, const void *buf, size_t n, unsigned scale_denom,

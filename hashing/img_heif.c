@@ -7,8 +7,10 @@
  * primary image is decoded as every viewer shows it: grid tiles assembled, and the container's
  * mandatory transformations (clean-aperture crop, rotation, mirror) applied, as `heif-convert`,
  * ImageMagick and iOS do. Colour is converted by libheif to interleaved 8-bit RGB (HDR / 10-bit
- * images reduced to 8 bits by libheif), alpha dropped; channels is always 3. Thumbnails, depth
- * maps and other images in the file are not decoded here.
+ * images reduced to 8 bits by libheif), alpha dropped; channels is always 3. The primary image's
+ * first thumbnail (a "thmb" item: phones store one, and it can outlive an edit of the main image)
+ * is decoded the same way on request (vg_img_decode_thumbnail). Depth maps and other images in the
+ * file are not decoded.
  *
  * libheif returns errors as values (no longjmp, nothing printed). Limits: the primary image's
  * size (after transformations) is checked against the decoder's limits before decoding; libheif's
@@ -80,7 +82,8 @@ static const char *av1_decoder(void) {
     return NULL;
 }
 
-static vg_status decode_primary(vg_img_dec *d, struct heif_image_handle *hd, vg_img *img) {
+static vg_status decode_handle(vg_img_dec *d, struct heif_image_handle *hd, const char *what,
+                               vg_img *img) {
     struct heif_decoding_options *opt = heif_decoding_options_alloc();
     if (!opt)
         return vg_img_fail(d, VG_E_NOMEM, "heif: out of memory");
@@ -93,15 +96,29 @@ static vg_status decode_primary(vg_img_dec *d, struct heif_image_handle *hd, vg_
     heif_decoding_options_free(opt);
     if (e.code != heif_error_Ok) {
         heif_image_release(him);
-        return heif_fail(d, e, "decoding the primary image");
+        return heif_fail(d, e, what);
     }
     vg_status st = take_pixels(d, him, img);
     heif_image_release(him);
     return st;
 }
 
+/* Replace *hd by the handle of its first thumbnail. VG_E_NOTFOUND when it has none. */
+static vg_status to_thumbnail(vg_img_dec *d, struct heif_image_handle **hd) {
+    heif_item_id id;
+    struct heif_image_handle *th = NULL;
+    if (heif_image_handle_get_list_of_thumbnail_IDs(*hd, &id, 1) < 1)
+        return vg_img_fail(d, VG_E_NOTFOUND, "heif: the primary image has no thumbnail");
+    struct heif_error e = heif_image_handle_get_thumbnail(*hd, id, &th);
+    if (e.code != heif_error_Ok)
+        return heif_fail(d, e, "reading the thumbnail");
+    heif_image_handle_release(*hd);
+    *hd = th;
+    return VG_OK;
+}
+
 vg_status vg_img_heif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, vg_img_format fmt,
-                             bool probe, vg_img *img) {
+                             bool probe, bool thumb, vg_img *img) {
     struct heif_context *ctx = heif_context_alloc();
     if (!ctx)
         return vg_img_fail(d, VG_E_NOMEM, "heif: out of memory");
@@ -116,6 +133,8 @@ vg_status vg_img_heif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, vg_img
         st = heif_fail(d, e, "reading the container");
     else if ((e = heif_context_get_primary_image_handle(ctx, &hd)).code != heif_error_Ok)
         st = heif_fail(d, e, "no primary image");
+    if (st == VG_OK && thumb)
+        st = to_thumbnail(d, &hd);
     if (st == VG_OK) {
         int w = heif_image_handle_get_width(hd), h = heif_image_handle_get_height(hd);
         img->format = fmt;
@@ -129,7 +148,8 @@ vg_status vg_img_heif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, vg_img
         st = vg_img_check_size(d, fmt == VG_IMG_AVIF ? "avif" : "heif", img->width, img->height,
                                np * 12u + 65536u);
         if (st == VG_OK && !probe)
-            st = decode_primary(d, hd, img);
+            st = decode_handle(
+                d, hd, thumb ? "decoding the thumbnail" : "decoding the primary image", img);
     }
     heif_image_handle_release(hd);
     heif_context_free(ctx);

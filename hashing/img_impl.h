@@ -44,7 +44,7 @@ vg_status vg_img_webp_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool p
 vg_status vg_img_gif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
 vg_status vg_img_tiff_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
 vg_status vg_img_heif_decode(vg_img_dec *d, const uint8_t *buf, size_t n, vg_img_format fmt,
-                             bool probe, vg_img *img);
+                             bool probe, bool thumb, vg_img *img);
 vg_status vg_img_bmp_decode(vg_img_dec *d, const uint8_t *buf, size_t n, bool probe, vg_img *img);
 void vg_img_webp_version(char *buf, size_t cap);
 void vg_img_gif_version(char *buf, size_t cap);

@@ -618,7 +618,7 @@ static void entry(vg_arc *a, struct archive *ar, struct lvl *l, unsigned depth) 
         return;
     }
     vg_sniff_type t = vg_sniff(l->head, (size_t)hl);
-    if (vg_sniff_is_image(t) || needs_whole(t))
+    if (vg_sniff_is_image(t) || vg_sniff_has_embedded(t) || needs_whole(t))
         entry_whole(a, &e, l, (size_t)hl, t, depth);
     else
         entry_stream(a, &e, l, (size_t)hl, t, depth);

@@ -1,7 +1,8 @@
 /*
  * item.c — what a worker does with one file: read it once (digests of every byte; an image is
  * kept whole for decoding), sniff it, look inside if it is an archive, compute PDQ for images,
- * match everything against every list, and turn each outcome into records.
+ * match everything against every list, and turn each outcome into records. Images embedded in
+ * an item (a JPEG's EXIF thumbnail, a PDF's JPEG streams) are hashed as items of their own.
  *
  * Memory: one buffer per worker, grown to the largest image met (at most the per-entry limit)
  * and reused; the archive scanner and image decoder keep their own reusable buffers.
@@ -146,11 +147,14 @@ static vg_status match_pdq(struct worker *w, const vg_pdq_result *res) {
     return VG_OK;
 }
 
-/* Decode an image held whole, hash it (with its dihedral forms) and match it. A decoding
- * failure is an error record for the same path: its digests stand, its PDQ is missing. */
-static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r) {
+/* Decode an image held whole (thumb: the thumbnail of a HEIF file held whole), hash it (with
+ * its dihedral forms) and match it. A decoding failure is an error record for the same path:
+ * its digests stand, its PDQ is missing. */
+static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r,
+                       bool thumb) {
     vg_img img;
-    vg_status st = vg_img_decode(w->img, data, n, &img);
+    vg_status st = thumb ? vg_img_decode_thumbnail(w->img, data, n, &img)
+                         : vg_img_decode(w->img, data, n, &img);
     if (st == VG_E_UNSUPPORTED)
         return; /* an image type vigil does not decode (GIF, WebP, ...): digests only */
     if (st != VG_OK) {
@@ -199,14 +203,111 @@ static void attach_content(struct worker *w, vg_scan_rec *r, const uint8_t *whol
     }
 }
 
-/* Match a hashed item, hash it perceptually when it is an image held whole, emit it. */
-static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n) {
+/* ---- embedded images: EXIF and HEIF thumbnails, a PDF's JPEG streams ---- */
+
+/* What finish_item() is given: a file or archive entry (whose embedded images follow it), an
+ * image cut out of one (digests of its bytes), or a HEIF thumbnail (a coded item decoded from
+ * the whole file: PDQ only). */
+enum item_kind { ITEM_OUTER, ITEM_EMBEDDED, ITEM_HEIF_THUMB };
+
+static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n,
+                        enum item_kind kind);
+
+/* Whether the item held whole in data carries an image of its own. */
+static bool has_embedded(struct worker *w, const vg_scan_rec *r, const uint8_t *data, size_t n) {
+    size_t off, len, pos = 0;
+    vg_img img;
+    if (r->type == VG_SNIFF_JPEG)
+        return vg_img_exif_thumbnail(data, n, &off, &len) == VG_OK;
+    if (r->type == VG_SNIFF_HEIF || r->type == VG_SNIFF_AVIF)
+        return vg_img_probe_thumbnail(w->img, data, n, &img) == VG_OK;
+    return r->type == VG_SNIFF_PDF && vg_img_pdf_next_jpeg(data, n, &pos, &off, &len) == VG_OK;
+}
+
+/* Hash p[0, n), found inside the item parent, as an item of its own: path and inner names get
+ * the suffix ("photo.jpg#exif-thumbnail"); digests of those bytes (not for a HEIF thumbnail,
+ * which has no bytes of its own), PDQ of their decode. */
+static void embedded_item(struct worker *w, const vg_scan_rec *parent, const uint8_t *p, size_t n,
+                          const char *suffix, enum item_kind kind) {
+    size_t plen = strlen(parent->path), slen = strlen(suffix);
+    char *path = malloc(plen + slen + 1);
+    const char **inner = malloc((parent->n_inner + 1) * sizeof *inner);
+    vg_scan_rec r = *parent;
+    if (!path || !inner) {
+        emit_problem(w, parent, VG_SCAN_ERROR, "embedded image not hashed: out of memory", ENOMEM);
+        goto done;
+    }
+    memcpy(path, parent->path, plen);
+    memcpy(path + plen, suffix, slen + 1);
+    for (size_t i = 0; i < parent->n_inner; i++)
+        inner[i] = parent->inner[i];
+    inner[parent->n_inner] = suffix;
+    r.path = path;
+    r.inner = inner;
+    r.n_inner = parent->n_inner + 1;
+    r.type = vg_sniff(p, n);
+    r.has_pdq = r.has_dihedral = r.cached = r.cacheable = r.known_good = r.has_digests = false;
+    r.matches = NULL;
+    r.n_matches = 0;
+    memset(&r.dg, 0, sizeof r.dg);
+    if (kind == ITEM_EMBEDDED &&
+        (vg_digest_reset(w->dg) != VG_OK || vg_digest_update(w->dg, p, n) != VG_OK ||
+         vg_digest_final(w->dg, &r.dg) != VG_OK)) {
+        emit_problem(w, &r, VG_SCAN_ERROR, "embedded image not hashed: digest failed", 0);
+        goto done;
+    }
+    r.has_digests = kind == ITEM_EMBEDDED;
+    finish_item(w, &r, p, n, kind);
+done:
+    free(path);
+    free(inner);
+}
+
+/* Every image inside the item held whole in data, each an item of its own. A PDF's JPEGs are
+ * named by their byte offset ("doc.pdf#jpeg@1234"), so they can be cut out with dd; more than
+ * the archive entry limit is a limit record. */
+static void embedded(struct worker *w, const vg_scan_rec *r, const uint8_t *data, size_t n) {
+    size_t off, len, pos = 0;
+    if (r->type == VG_SNIFF_JPEG) {
+        if (vg_img_exif_thumbnail(data, n, &off, &len) == VG_OK)
+            embedded_item(w, r, data + off, len, "#exif-thumbnail", ITEM_EMBEDDED);
+        return;
+    }
+    if (r->type == VG_SNIFF_HEIF || r->type == VG_SNIFF_AVIF) {
+        embedded_item(w, r, data, n, "#heif-thumbnail", ITEM_HEIF_THUMB);
+        return;
+    }
+    uint64_t count = 0, max = w->s->o->limits.max_files;
+    while (!atomic_load(w->s->cancel) && vg_img_pdf_next_jpeg(data, n, &pos, &off, &len) == VG_OK) {
+        if (max && ++count > max) {
+            vg_scan_rec lr = *r;
+            lr.limit = VG_LIM_FILES;
+            lr.limit_value = count;
+            lr.limit_max = max;
+            emit_problem(w, &lr, VG_SCAN_LIMIT, "document images not all hashed: limit max-files",
+                         0);
+            return;
+        }
+        char suffix[40];
+        snprintf(suffix, sizeof suffix, "#jpeg@%zu", off);
+        embedded_item(w, r, data + off, len, suffix, ITEM_EMBEDDED);
+    }
+}
+
+/* ---- items ---- */
+
+/* Match a hashed item, hash it perceptually when it is an image held whole, emit it; then, for
+ * an outer item (a file or archive entry), the images embedded in it. An item with embedded
+ * images is not cacheable: the cache keeps one row per file, and a re-scan must reach them. */
+static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n,
+                        enum item_kind kind) {
     vg_match_reset(&w->mb);
-    if (vg_match_digests(w->s->o->lists, w->s->o->n_lists, &r->dg, &w->mb) != VG_OK)
+    if (r->has_digests &&
+        vg_match_digests(w->s->o->lists, w->s->o->n_lists, &r->dg, &w->mb) != VG_OK)
         emit_problem(w, r, VG_SCAN_ERROR, "digest look-up failed", ENOMEM);
     r->known_good = w->mb.known_good;
     if (whole && vg_sniff_is_image(r->type) && !r->known_good) {
-        perceptual(w, whole, n, r);
+        perceptual(w, whole, n, r, kind == ITEM_HEIF_THUMB);
     } else if (r->cached && r->has_pdq && !r->known_good && r->pdq_quality >= o_min_quality(w)) {
         /* Served from the cache: today's lists against the stored hashes. */
         vg_pdq_result res = {.quality = r->pdq_quality, .has_dihedral = r->has_dihedral};
@@ -215,13 +316,17 @@ static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, 
         if (match_pdq(w, &res) != VG_OK)
             emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
     }
-    if (w->problems)
+    bool emb = kind == ITEM_OUTER && whole && !r->known_good && vg_sniff_has_embedded(r->type) &&
+               has_embedded(w, r, whole, n);
+    if (w->problems || emb)
         r->cacheable = false;
     r->matches = w->mb.m;
     r->n_matches = w->mb.n;
     if (w->s->o->keep_matched && r->n_matches)
         attach_content(w, r, whole, n);
     vg_scan_emit(w->s, r);
+    if (emb)
+        embedded(w, r, whole, n);
 }
 
 /* ---- archive entries ---- */
@@ -241,7 +346,7 @@ static vg_status on_entry(void *ctx, const vg_arc_event *ev) {
     case VG_ARC_ENTRY:
         r.has_digests = true;
         r.dg = ev->dg;
-        finish_item(w, &r, ev->data, ev->data_len);
+        finish_item(w, &r, ev->data, ev->data_len, ITEM_OUTER);
         break;
     case VG_ARC_SKIP:
         emit_problem(w, &r, VG_SCAN_SKIP, arc_reason(ev), 0);
@@ -341,14 +446,15 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
     if (j->cached) {
         r = j->cached_rec;
         r.path = r.root_path = j->path;
-        finish_item(w, &r, NULL, 0);
+        finish_item(w, &r, NULL, 0, ITEM_OUTER);
         return;
     }
     int err = 0;
     ssize_t got =
         read_head(j->fd, w->buf, w->cap < VG_DIGEST_CHUNK ? w->cap : VG_DIGEST_CHUNK, &err);
     r.type = got < 0 ? VG_SNIFF_OTHER : vg_sniff(w->buf, (size_t)got);
-    bool keep = vg_sniff_is_image(r.type) && (uint64_t)j->st.st_size <= image_limit(w);
+    bool keep = (vg_sniff_is_image(r.type) || vg_sniff_has_embedded(r.type)) &&
+                (uint64_t)j->st.st_size <= image_limit(w);
     int64_t total = got < 0 ? -1 : read_rest(w, j->fd, (size_t)got, &keep, &err);
     if (total == -2)
         return; /* interrupted: the report says so as a whole */
@@ -358,15 +464,18 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
     }
     r.has_digests = true;
     r.changed = changed_since(j->fd, &j->st, (uint64_t)total);
-    if (vg_sniff_is_image(r.type) && !keep) {
+    if ((vg_sniff_is_image(r.type) || vg_sniff_has_embedded(r.type)) && !keep) {
         r.limit = VG_LIM_ENTRY_BYTES;
         r.limit_value = (uint64_t)total;
         r.limit_max = image_limit(w);
-        emit_problem(w, &r, VG_SCAN_LIMIT, "image not decoded: limit max-entry-size", 0);
+        emit_problem(w, &r, VG_SCAN_LIMIT,
+                     vg_sniff_is_image(r.type) ? "image not decoded: limit max-entry-size"
+                                               : "document images not hashed: limit max-entry-size",
+                     0);
         r.limit = VG_LIM_NONE;
     }
     r.cacheable = !r.changed && !vg_sniff_is_archive(r.type) && w->problems == 0;
-    finish_item(w, &r, keep ? w->buf : NULL, (size_t)total);
+    finish_item(w, &r, keep ? w->buf : NULL, (size_t)total, ITEM_OUTER);
     if (vg_sniff_is_archive(r.type) && !atomic_load(w->s->cancel)) {
         vg_status st = vg_arc_scan_fd(w->arc, j->fd, j->path, on_entry, w);
         if (st == VG_E_NOMEM)

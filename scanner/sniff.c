@@ -8,11 +8,14 @@
  * spanned headers, gzip (RFC 1952), bzip2, xz, zstd frame, 7z, RAR 4 and 5, POSIX/GNU tar
  * ("ustar" at 257, or a pre-POSIX header whose checksum verifies), cpio (odc, newc, crc,
  * binary both byte orders), ISO 9660 ("CD001" in volume descriptor sectors 16..18), compress,
- * lzip.
+ * lzip; HEIF/AVIF (ISO BMFF `ftyp` brands) and BigTIFF as the image library recognises them;
+ * PDF ("%PDF-" anywhere in the first 1024 bytes, as readers accept it).
  */
 #include "vigil/sniff.h"
 
 #include <string.h>
+
+#include "vigil/img.h"
 
 struct magic {
     vg_sniff_type type;
@@ -79,6 +82,15 @@ static bool is_bmp(const uint8_t *b, size_t n) {
            dib == 124;
 }
 
+/* PDF: the header "%PDF-" must start within the first 1024 bytes (ISO 32000-1 annex H). */
+static bool is_pdf(const uint8_t *b, size_t n) {
+    size_t lim = n < 1024 + 5 ? n : 1024 + 5;
+    for (size_t i = 0; i + 5 <= lim; i++)
+        if (b[i] == '%' && memcmp(b + i, "%PDF-", 5) == 0)
+            return true;
+    return false;
+}
+
 /* Pre-POSIX (v7) tar: the header checksum (octal at 148, computed with its own field as
  * spaces) verifies and the name is not empty. */
 static bool is_v7_tar(const uint8_t *b, size_t n) {
@@ -110,11 +122,27 @@ vg_sniff_type vg_sniff(const uint8_t *buf, size_t n) {
         return VG_SNIFF_BMP;
     if (is_v7_tar(buf, n))
         return VG_SNIFF_TAR;
+    switch (vg_img_sniff(buf, n)) {
+    case VG_IMG_HEIF:
+        return VG_SNIFF_HEIF;
+    case VG_IMG_AVIF:
+        return VG_SNIFF_AVIF;
+    case VG_IMG_TIFF:
+        return VG_SNIFF_TIFF; /* BigTIFF */
+    default:
+        break;
+    }
+    if (is_pdf(buf, n))
+        return VG_SNIFF_PDF;
     return VG_SNIFF_OTHER;
 }
 
 bool vg_sniff_is_image(vg_sniff_type t) {
-    return t >= VG_SNIFF_JPEG && t <= VG_SNIFF_TIFF;
+    return t >= VG_SNIFF_JPEG && t <= VG_SNIFF_AVIF;
+}
+
+bool vg_sniff_has_embedded(vg_sniff_type t) {
+    return t == VG_SNIFF_JPEG || t == VG_SNIFF_HEIF || t == VG_SNIFF_AVIF || t == VG_SNIFF_PDF;
 }
 
 bool vg_sniff_is_archive(vg_sniff_type t) {
@@ -137,6 +165,12 @@ const char *vg_sniff_name(vg_sniff_type t) {
         return "bmp";
     case VG_SNIFF_TIFF:
         return "tiff";
+    case VG_SNIFF_HEIF:
+        return "heif";
+    case VG_SNIFF_AVIF:
+        return "avif";
+    case VG_SNIFF_PDF:
+        return "pdf";
     case VG_SNIFF_ZIP:
         return "zip";
     case VG_SNIFF_GZIP:

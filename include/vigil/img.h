@@ -171,6 +171,49 @@ vg_status vg_img_decode_screen(vg_img_dec *d, const void *buf, size_t n, uint32_
 vg_status vg_img_probe(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
 
 /*
+ * Find the EXIF thumbnail embedded in a JPEG: the small JPEG that IFD1 of the first APP1 "Exif"
+ * segment points at (JPEGInterchangeFormat / JPEGInterchangeFormatLength). It can outlive an
+ * edit of the main image, so the scanner hashes it as an item of its own
+ * ("photo.jpg#exif-thumbnail"): digests on buf[*off, *off + *len), PDQ on vg_img_decode() of
+ * those bytes. Only the marker segments before the first SOS are read; every offset is checked
+ * against the segment; nothing is allocated or decoded.
+ * @param[in]  buf, n    the whole JPEG file, borrowed for the call.
+ * @param[out] off, len  where the thumbnail lies in buf (0, 0 unless VG_OK).
+ * @return VG_OK; VG_E_NOTFOUND (not a JPEG, no Exif segment before the scan, or no JPEG thumbnail
+ *         in it); VG_E_FORMAT (an Exif segment whose thumbnail pointers are out of bounds or do
+ *         not lead to a JPEG start-of-image). Thread-safe.
+ */
+vg_status vg_img_exif_thumbnail(const void *buf, size_t n, size_t *off, size_t *len);
+
+/*
+ * Decode the thumbnail stored beside the primary image of a HEIF/HEIC or AVIF file (its first
+ * "thmb" item), as vg_img_decode() decodes the primary image: same limits, same output, same
+ * lifetime of img->pixels. The scanner hashes it as an item of its own
+ * ("photo.heic#heif-thumbnail", PDQ only: the thumbnail is a coded item, not a file with bytes of
+ * its own).
+ * @return VG_OK; VG_E_NOTFOUND (not HEIF/AVIF, HEIF not built in, or no thumbnail); as
+ *         vg_img_decode() otherwise. img is zeroed unless VG_OK.
+ */
+vg_status vg_img_decode_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/* As vg_img_decode_thumbnail(), but only reads the container: img gets the thumbnail's size and
+ * no pixels. Cheap (nothing is decoded); tells whether there is a thumbnail to hash. */
+vg_status vg_img_probe_thumbnail(vg_img_dec *d, const void *buf, size_t n, vg_img *img);
+
+/*
+ * Iterate over the JPEG images stored in a PDF: streams whose only filter is DCTDecode, whose
+ * bytes are a JPEG file. Found by a bounded forward search for `stream` keywords, without
+ * rendering or an xref table (so damaged files still give up their images); a stream with
+ * another filter before DCTDecode, or an encrypted one, is passed over. The scanner hashes each
+ * as an item of its own ("doc.pdf#jpeg@OFFSET"). Nothing is allocated or decoded.
+ * @param[in]     buf, n    the whole PDF, borrowed for the call.
+ * @param[in,out] pos       the cursor: 0 for the first call, then as left by the previous one.
+ * @param[out]    off, len  where the next JPEG lies in buf (0, 0 unless VG_OK).
+ * @return VG_OK; VG_E_NOTFOUND when there are no more. Thread-safe.
+ */
+vg_status vg_img_pdf_next_jpeg(const void *buf, size_t n, size_t *pos, size_t *off, size_t *len);
+
+/*
  * The reason for the last failure on this decoder ("" after a success). Valid until the next call
  * on d; never contains pixel data.
  */

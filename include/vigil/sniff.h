@@ -22,6 +22,8 @@ typedef enum vg_sniff_type {
     VG_SNIFF_WEBP = 4,
     VG_SNIFF_BMP = 5,
     VG_SNIFF_TIFF = 6,
+    VG_SNIFF_HEIF = 7, /* ISO BMFF "ftyp" with a HEIF brand (HEIC from phones) */
+    VG_SNIFF_AVIF = 8, /* ISO BMFF "ftyp" with an AVIF brand */
     VG_SNIFF_ZIP = 20,
     VG_SNIFF_GZIP = 21,
     VG_SNIFF_BZIP2 = 22,
@@ -33,7 +35,8 @@ typedef enum vg_sniff_type {
     VG_SNIFF_CPIO = 28,
     VG_SNIFF_ISO9660 = 29,
     VG_SNIFF_COMPRESS = 30, /* Unix compress (.Z) */
-    VG_SNIFF_LZIP = 31
+    VG_SNIFF_LZIP = 31,
+    VG_SNIFF_PDF = 40 /* "%PDF-" in the first 1024 bytes: its JPEG streams are images */
 } vg_sniff_type;
 
 /*
@@ -45,6 +48,11 @@ vg_sniff_type vg_sniff(const uint8_t *buf, size_t n);
 
 /* True for the image types (whether vigil can decode them is the image library's business). */
 bool vg_sniff_is_image(vg_sniff_type t);
+
+/* True for types that may carry images of their own, hashed as items of their own: a JPEG's
+ * EXIF thumbnail, a HEIF/AVIF file's thumbnail, a PDF's JPEG (DCTDecode) streams. Such content is
+ * kept whole in memory, within the same limit as an image. */
+bool vg_sniff_has_embedded(vg_sniff_type t);
 
 /* True for containers and compressed streams that vigil opens with libarchive. */
 bool vg_sniff_is_archive(vg_sniff_type t);

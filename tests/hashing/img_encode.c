@@ -245,34 +245,55 @@ static struct heif_error h_write(struct heif_context *ctx, const void *data, siz
     return e;
 }
 
-uint8_t *te_heif_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px, int av1,
-                        int quality, size_t *n) {
+/* An RGB heif_image of the pixels, or NULL. */
+static struct heif_image *heif_rgb(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px) {
+    struct heif_image *img = NULL;
+    if (heif_image_create((int)w, (int)h, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img)
+                .code != heif_error_Ok ||
+        heif_image_add_plane(img, heif_channel_interleaved, (int)w, (int)h, 8).code !=
+            heif_error_Ok) {
+        heif_image_release(img);
+        return NULL;
+    }
+    int stride;
+    uint8_t *plane = heif_image_get_plane(img, heif_channel_interleaved, &stride);
+    uint8_t *rgb = to_rgb(w, h, chans, px);
+    for (uint32_t y = 0; y < h; y++)
+        memcpy(plane + (size_t)y * (size_t)stride, rgb + (size_t)y * w * 3, (size_t)w * 3);
+    free(rgb);
+    return img;
+}
+
+uint8_t *te_heif_encode_thumb(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px,
+                              const te_heif_thumb *thumb, int av1, int quality, size_t *n) {
     struct heif_context *ctx = heif_context_alloc();
     struct heif_encoder *enc = NULL;
-    struct heif_image *img = NULL;
+    struct heif_image *img = heif_rgb(w, h, chans, px), *timg = NULL;
+    struct heif_image_handle *main = NULL, *th = NULL;
     struct mem m = {0};
-    int ok =
-        heif_context_get_encoder_for_format(ctx, av1 ? heif_compression_AV1 : heif_compression_HEVC,
-                                            &enc)
-                .code == heif_error_Ok &&
-        heif_image_create((int)w, (int)h, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &img)
-                .code == heif_error_Ok &&
-        heif_image_add_plane(img, heif_channel_interleaved, (int)w, (int)h, 8).code ==
-            heif_error_Ok;
+    int ok = img && heif_context_get_encoder_for_format(
+                        ctx, av1 ? heif_compression_AV1 : heif_compression_HEVC, &enc)
+                            .code == heif_error_Ok;
     if (ok) {
-        int stride;
-        uint8_t *plane = heif_image_get_plane(img, heif_channel_interleaved, &stride);
-        uint8_t *rgb = to_rgb(w, h, chans, px);
-        for (uint32_t y = 0; y < h; y++)
-            memcpy(plane + (size_t)y * (size_t)stride, rgb + (size_t)y * w * 3, (size_t)w * 3);
-        free(rgb);
         heif_encoder_set_lossy_quality(enc, quality);
         if (av1)
             heif_encoder_set_parameter_integer(enc, "speed", 8); /* keep the test fast */
-        struct heif_writer wr = {1, h_write};
-        ok = heif_context_encode_image(ctx, img, enc, NULL, NULL).code == heif_error_Ok &&
-             heif_context_write(ctx, &wr, &m).code == heif_error_Ok;
+        ok = heif_context_encode_image(ctx, img, enc, NULL, &main).code == heif_error_Ok;
     }
+    if (ok && thumb) {
+        timg = heif_rgb(thumb->w, thumb->h, thumb->chans, thumb->px);
+        ok =
+            timg &&
+            heif_context_encode_thumbnail(ctx, timg, main, enc, NULL, (int)thumb->bbox, &th).code ==
+                heif_error_Ok;
+    }
+    if (ok) {
+        struct heif_writer wr = {1, h_write};
+        ok = heif_context_write(ctx, &wr, &m).code == heif_error_Ok;
+    }
+    heif_image_handle_release(th);
+    heif_image_handle_release(main);
+    heif_image_release(timg);
     heif_image_release(img);
     if (enc)
         heif_encoder_release(enc);
@@ -283,6 +304,11 @@ uint8_t *te_heif_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *p
     }
     *n = m.len;
     return m.p;
+}
+
+uint8_t *te_heif_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px, int av1,
+                        int quality, size_t *n) {
+    return te_heif_encode_thumb(w, h, chans, px, NULL, av1, quality, n);
 }
 #endif
 

@@ -25,6 +25,17 @@ uint8_t *te_tiff_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *p
 /* HEIF (HEVC via x265) or AVIF (AV1 via libaom), av1 selecting which, at a lossy quality. */
 uint8_t *te_heif_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px, int av1,
                         int quality, size_t *n);
+/* The same with a thumbnail (heif_context_encode_thumbnail): the pixels of thumb, scaled by
+ * libheif to fit bbox x bbox, as the primary image's thumbnail ("thmb" reference). The thumbnail
+ * may show other pixels than the primary image: an edit that kept the old thumbnail. */
+typedef struct te_heif_thumb {
+    uint32_t w, h;
+    unsigned chans;
+    const uint8_t *px;
+    unsigned bbox;
+} te_heif_thumb;
+uint8_t *te_heif_encode_thumb(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px,
+                              const te_heif_thumb *thumb, int av1, int quality, size_t *n);
 /* BMP: bpp 24 (BI_RGB, bottom-up unless top_down) or 8 (grey palette). */
 uint8_t *te_bmp_encode(uint32_t w, uint32_t h, unsigned chans, const uint8_t *px, int bpp,
                        int top_down, size_t *n);

@@ -495,3 +495,55 @@ Test(img_formats, bmp_hostile_headers) {
     f[10] = 250; /* pixel offset past the end */
     cr_expect_eq(vg_img_decode(dec, f, n, &im), VG_E_FORMAT, "offset past the end");
 }
+
+/* ---- HEIF thumbnails ---- */
+
+#ifdef VIGIL_HAVE_HEIF
+/* An "edited" HEIC (or AVIF): the primary image is an unrelated photo, the thumbnail still shows
+ * the original. The thumbnail must decode and match the original; the primary must not. */
+Test(img_formats, heif_thumbnail_outlives_an_edit) {
+    struct pix orig = load_photo("sk_chelsea.png"), other = load_photo("sk_coffee.png");
+    uint8_t want[VG_PDQ_LEN], got[VG_PDQ_LEN];
+    hash_pix(&orig, want);
+    te_heif_thumb th = {orig.w, orig.h, orig.chans, orig.px, 160};
+    for (int av1 = 0; av1 <= 1; av1++) {
+        size_t n;
+        uint8_t *f =
+            te_heif_encode_thumb(other.w, other.h, other.chans, other.px, &th, av1, 70, &n);
+        cr_assert_not_null(f, "%s", av1 ? "avif" : "heic");
+        vg_img im;
+        cr_assert_eq(vg_img_probe_thumbnail(dec, f, n, &im), VG_OK);
+        cr_assert(im.pixels == NULL && im.width == 160, "probe: size %u, no pixels", im.width);
+        cr_assert_eq(vg_img_decode_thumbnail(dec, f, n, &im), VG_OK, "%s", vg_img_dec_errmsg(dec));
+        cr_assert_eq(im.format, av1 ? VG_IMG_AVIF : VG_IMG_HEIF);
+        cr_assert(im.width <= 160 && im.height <= 160 && im.pixels, "%ux%u", im.width, im.height);
+        hash_img(&im, got);
+        int d = vg_pdq_distance(want, got);
+        printf("%s thumbnail %ux%u: PDQ distance to the original %d\n", av1 ? "avif" : "heic",
+               im.width, im.height, d);
+        cr_expect_leq(d, VG_PDQ_MATCH_RADIUS);
+        cr_assert_eq(vg_img_decode(dec, f, n, &im), VG_OK);
+        cr_assert_eq(im.width, other.w, "the primary image is the edited one");
+        hash_img(&im, got);
+        cr_expect_gt(vg_pdq_distance(want, got), VG_PDQ_MATCH_RADIUS);
+        for (size_t cut = 0; cut < n; cut += 1 + n / 40) {
+            vg_status st = vg_img_decode_thumbnail(dec, f, cut, &im);
+            cr_expect(st != VG_OK || im.pixels, "cut %zu", cut);
+        }
+        free(f);
+        f = te_heif_encode(other.w, other.h, other.chans, other.px, av1, 70, &n);
+        cr_assert_eq(vg_img_decode_thumbnail(dec, f, n, &im), VG_E_NOTFOUND, "no thumbnail");
+        cr_assert_eq(vg_img_probe_thumbnail(dec, f, n, &im), VG_E_NOTFOUND);
+        cr_assert(im.pixels == NULL && im.width == 0);
+        cr_assert_str_neq(vg_img_dec_errmsg(dec), "");
+        free(f);
+    }
+    size_t n;
+    uint8_t *jpg = tu_jpeg_encode(orig.w, orig.h, orig.chans, orig.px, 90, 0, 0, &n);
+    vg_img im;
+    cr_assert_eq(vg_img_decode_thumbnail(dec, jpg, n, &im), VG_E_NOTFOUND, "JPEG: see EXIF");
+    free(jpg);
+    free(orig.px);
+    free(other.px);
+}
+#endif

@@ -79,3 +79,44 @@ Test(sniff, truncated_and_plain_data_are_other) {
     cr_assert_str_eq(vg_sniff_name(VG_SNIFF_ISO9660), "iso9660");
     cr_assert_str_eq(vg_sniff_name(VG_SNIFF_OTHER), "other");
 }
+
+/* Issue 9: every image format vigil decodes is an image to the scanner, and PDFs carry images. */
+Test(sniff, heif_avif_bigtiff_and_pdf) {
+    static const uint8_t heic[] = "\0\0\0\x18"
+                                  "ftypheic\0\0\0\0mif1heic";
+    static const uint8_t avif[] = "\0\0\0\x1c"
+                                  "ftypavif\0\0\0\0avifmif1miaf";
+    static const uint8_t mif1_avif[] = "\0\0\0\x18"
+                                       "ftypmif1\0\0\0\0avifmiaf";
+    static const uint8_t mp4[] = "\0\0\0\x18"
+                                 "ftypisom\0\0\0\0isomavc1";
+    cr_assert_eq(vg_sniff(heic, sizeof heic - 1), VG_SNIFF_HEIF);
+    cr_assert_eq(vg_sniff(avif, sizeof avif - 1), VG_SNIFF_AVIF);
+    cr_assert_eq(vg_sniff(mif1_avif, sizeof mif1_avif - 1), VG_SNIFF_HEIF,
+                 "major mif1: HEIF, as libheif's MIME type says (decoded the same way)");
+    cr_assert_eq(vg_sniff(mp4, sizeof mp4 - 1), VG_SNIFF_OTHER, "a video is not an image");
+    cr_assert_eq(vg_sniff((const uint8_t *)"II+\0\x08\0\0\0", 8), VG_SNIFF_TIFF, "BigTIFF");
+    cr_assert_eq(vg_sniff((const uint8_t *)"MM\0+\0\x08\0\0", 8), VG_SNIFF_TIFF, "BigTIFF");
+    for (vg_sniff_type t = VG_SNIFF_JPEG; t <= VG_SNIFF_AVIF; t++) {
+        cr_assert(vg_sniff_is_image(t), "%s", vg_sniff_name(t));
+        cr_assert_not(vg_sniff_is_archive(t));
+    }
+    cr_assert_str_eq(vg_sniff_name(VG_SNIFF_HEIF), "heif");
+    cr_assert_str_eq(vg_sniff_name(VG_SNIFF_AVIF), "avif");
+    cr_assert_str_eq(vg_sniff_name(VG_SNIFF_PDF), "pdf");
+
+    cr_assert_eq(vg_sniff((const uint8_t *)"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 17), VG_SNIFF_PDF);
+    uint8_t junk[1100];
+    memset(junk, ' ', sizeof junk);
+    memcpy(junk + 1024, "%PDF-1.4", 8);
+    cr_assert_eq(vg_sniff(junk, sizeof junk), VG_SNIFF_PDF, "header within the first 1024");
+    memcpy(junk + 1024, "x%PDF-1.", 8);
+    cr_assert_eq(vg_sniff(junk, sizeof junk), VG_SNIFF_OTHER, "header beyond 1024");
+    cr_assert_eq(vg_sniff((const uint8_t *)"%PDF", 4), VG_SNIFF_OTHER);
+    cr_assert_not(vg_sniff_is_image(VG_SNIFF_PDF));
+    cr_assert_not(vg_sniff_is_archive(VG_SNIFF_PDF));
+    cr_assert(vg_sniff_has_embedded(VG_SNIFF_PDF));
+    cr_assert(vg_sniff_has_embedded(VG_SNIFF_JPEG));
+    cr_assert_not(vg_sniff_has_embedded(VG_SNIFF_PNG));
+    cr_assert_not(vg_sniff_has_embedded(VG_SNIFF_ZIP));
+}
