@@ -2,6 +2,7 @@
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit codes shared by every sub-command; each command documents its own meaning of 1 and 2. */
@@ -16,6 +17,16 @@ int vg_cmd_hashlist(int argc, char **argv);
 int vg_cmd_keygen(int argc, char **argv);
 int vg_cmd_verify(int argc, char **argv);
 int vg_cmd_scan(int argc, char **argv);
+int vg_cmd_config(int argc, char **argv);
+
+/* `vigil config check`: read and check the settings as `vigil scan argv...` would (lists
+ * opened, signing key loaded, nothing scanned) and print the effective settings.
+ * @return 0, or the scan's exit status 4. */
+int vg_scan_check(int argc, char **argv);
+
+/* When true, vg_cli_err() and vg_cli_path_err() also send their message to syslog(3) at
+ * LOG_ERR (set by `vigil scan --syslog` once the log is open). */
+extern bool vg_cli_syslog;
 
 /* Print "vigil: " + fmt to stderr. */
 void vg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,11 +17,13 @@
 
 #include "vigil/cache.h"
 #include "vigil/evidence.h"
+#include "vigil/ev_seal.h"
 #include "vigil/hset.h"
 #include "vigil/scan.h"
 
 #include "cli.h"
 #include "pathfmt.h"
+#include "scan_ops.h"
 #include "scan_report.h"
 
 #ifndef VIGIL_VERSION
@@ -49,6 +51,14 @@ struct scan_cli {
     bool no_cache;
     char cache_default[4096];
     bool quiet;
+    /* unattended runs (scan_ops.h): settings file, lock, syslog, priority, retention */
+    scan_ops ops;
+    const char *list_origin[MAX_ARGS]; /* "FILE:LINE" of each --hashlist from the file */
+    bool list_cleared[3];              /* a list option was given on the command line */
+    const char *const *roots;
+    size_t n_roots;
+    const char *cmdline_set[MAX_ARGS * 2]; /* options given on the command line */
+    size_t n_cmdline_set;
 };
 
 static atomic_bool g_cancel;
@@ -103,7 +113,7 @@ static void scan_usage(FILE *f) {
           "      --no-cache         read every file (a full forensic pass); cache untouched\n"
           "  -q, --quiet            no progress line, no summary\n"
           "  -h, --help             show this help\n"
-          "      --version          show version and libraries\n\n"
+          "      --version          show version and libraries\n\n" VG_OPS_HELP "\n"
           "SIZE takes K, M or G (binary). FIFOs, sockets and devices are never opened;\n"
           "symlinks are not followed unless asked; every path not hashed is recorded with its\n"
           "reason; a limit hit is recorded, never treated as clean.\n\n"
@@ -112,7 +122,8 @@ static void scan_usage(FILE *f) {
           "  1  at least one match\n"
           "  2  incomplete: errors or limits hit, a match not preserved, or interrupted\n"
           "  3  matches and incomplete\n"
-          "  4  could not scan: bad usage, unusable hash list, report not writable\n",
+          "  4  could not scan: bad usage, unusable hash list, report not writable\n"
+          "  8  not scanned: another scan with the same settings holds the lock\n",
           f);
 }
 
@@ -194,7 +205,9 @@ static const struct option scan_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    VG_OPS_LONGOPTS,
     {NULL, 0, NULL, 0}};
+static const char *const scan_list_opts[] = {"hashlist", "exclude", "exclude-dir", NULL};
 
 static bool convention(const char *arg, struct scan_cli *s) {
     if (!strcmp(arg, "full") || !strcmp(arg, "cli")) {
@@ -206,7 +219,8 @@ static bool convention(const char *arg, struct scan_cli *s) {
 }
 
 /* A numeric option: @return false (message printed) when out of range. */
-static bool number(int c, const char *arg, struct scan_cli *s) {
+static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
+                   const char *origin) {
     uint64_t v;
     vg_arc_limits *l = &s->o.limits;
     uint64_t max = c == OPT_PDQ_THRESHOLD ? VG_HSET_MAX_RADIUS
@@ -215,7 +229,7 @@ static bool number(int c, const char *arg, struct scan_cli *s) {
                    : c == OPT_MAX_DEPTH   ? 10000
                                           : UINT64_MAX / 1000;
     if (!parse_u64(arg, max, &v) || (c == 'j' && v == 0)) {
-        vg_cli_err("scan: bad value '%s' for an option (try 'vigil scan --help')", arg);
+        scan_ops_bad_value(origin, name, arg);
         return false;
     }
     switch (c) {
@@ -262,22 +276,41 @@ static bool append(const char **arr, size_t *n, const char *v) {
     return true;
 }
 
-/* @return 0 to scan, 1 when done (help/version), -1 on bad usage. */
+/* A list option's value; a list given on the command line replaces the settings file's
+ * (which: 0 hashlist, 1 exclude, 2 exclude-dir). */
+static bool add_list(struct scan_cli *s, int which, const char **arr, size_t *n, const char *v,
+                     const char *origin) {
+    if (!origin && !s->list_cleared[which]) {
+        s->list_cleared[which] = true;
+        *n = 0;
+    }
+    if (which == 0 && *n < MAX_ARGS)
+        s->list_origin[*n] = origin;
+    return append(arr, n, v);
+}
+
+/* @return 0 to scan, 1 when done (help/version), -1 on bad usage. argv: the settings file's
+ * options, then the command line's (scan_ops_config()). */
 static int parse_opts(struct scan_cli *s, int argc, char **argv) {
-    int c;
+    int c, idx = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:qh", scan_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "j:qh", scan_opts, &idx)) != -1) {
         bool ok = true;
+        const char *origin = scan_ops_origin(&s->ops, optind);
+        const char *name = c == 'j' ? "jobs" : idx >= 0 ? scan_opts[idx].name : "?";
+        idx = -1;
+        if (!origin && s->n_cmdline_set < MAX_ARGS * 2)
+            s->cmdline_set[s->n_cmdline_set++] = name;
         if (c == OPT_HASHLIST)
-            ok = append(s->lists, &s->n_lists, optarg);
+            ok = add_list(s, 0, s->lists, &s->n_lists, optarg, origin);
         else if (c == OPT_REPORT)
             s->report = optarg;
         else if (c == OPT_KEY)
             s->key = optarg;
         else if (c == OPT_EXCLUDE)
-            ok = append(s->excl, &s->n_excl, optarg);
+            ok = add_list(s, 1, s->excl, &s->n_excl, optarg, origin);
         else if (c == OPT_EXCLUDE_DIR)
-            ok = append(s->excl_dir, &s->n_excl_dir, optarg);
+            ok = add_list(s, 2, s->excl_dir, &s->n_excl_dir, optarg, origin);
         else if (c == OPT_FOLLOW)
             s->o.walk.follow_symlinks = true;
         else if (c == OPT_ONE_FS)
@@ -305,21 +338,29 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
         else if (c == OPT_VERSION)
             return vg_cli_version(stdout), 1;
         else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_TIME) || c == OPT_PRESERVE_CAP)
-            ok = number(c, optarg, s);
+            ok = number(c, optarg, s, name, origin);
+        else if (c >= VG_OPS_CONFIG && c < VG_OPS_END)
+            ok = scan_ops_opt(&s->ops, c, optarg, origin);
         else
             return fputs("Try 'vigil scan --help'.\n", stderr), -1;
         if (!ok)
             return -1;
     }
-    if (optind >= argc || !s->n_lists || !s->report || !s->key ||
+    s->roots = (const char *const *)argv + optind; /* else the settings file's paths */
+    s->n_roots = (size_t)(argc - optind);
+    if (!s->n_roots) {
+        s->roots = (const char *const *)s->ops.conf.path;
+        s->n_roots = s->ops.conf.n_path;
+    }
+    if (!s->n_roots || !s->n_lists || !s->report || !s->key ||
         s->preserve != (s->ev.recipient_cert != NULL)) {
         vg_cli_err("scan: %s (try 'vigil scan --help')",
-                   optind >= argc ? "no PATH given"
-                   : !s->n_lists  ? "--hashlist is required"
-                   : !s->report   ? "--report is required"
-                   : !s->key      ? "--sign-key is required (make one with vigil keygen)"
-                   : s->preserve  ? "--preserve needs --recipient CERT.pem"
-                                  : "--recipient is only used with --preserve");
+                   !s->n_roots   ? "no PATH given"
+                   : !s->n_lists ? "--hashlist is required"
+                   : !s->report  ? "--report is required"
+                   : !s->key     ? "--sign-key is required (make one with vigil keygen)"
+                   : s->preserve ? "--preserve needs --recipient CERT.pem"
+                                 : "--recipient is only used with --preserve");
         return -1;
     }
     s->ev.parent = s->report;
@@ -330,6 +371,29 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
     s->o.walk.exclude_dir = s->excl_dir;
     s->o.walk.n_exclude_dir = s->n_excl_dir;
     return 0;
+}
+
+/* Where settings came from: the settings file and its lines ("jobs.source=FILE:LINE") for each
+ * setting in effect from it; the others came from the command line (recorded as such) or are
+ * defaults. */
+static size_t config_sources(const struct scan_cli *s, char buf[][96], size_t n, size_t cap) {
+    const vg_conf *c = &s->ops.conf;
+    if (!s->ops.config)
+        return n;
+    if (n < cap)
+        snprintf(buf[n++], 96, "config=%s", s->ops.config);
+    for (size_t i = 0; i < c->n_opt && n < cap; i++) {
+        const char *key = c->opt[i] + 2;
+        size_t len = strcspn(key, "=");
+        bool overridden = false;
+        for (size_t j = 0; j < s->n_cmdline_set && !overridden; j++)
+            overridden = strlen(s->cmdline_set[j]) == len && !strncmp(s->cmdline_set[j], key, len);
+        if (!overridden)
+            snprintf(buf[n++], 96, "%.*s.source=%s", (int)len, key, c->origin[i]);
+    }
+    for (size_t i = 0; s->roots == (const char *const *)c->path && i < c->n_path && n < cap; i++)
+        snprintf(buf[n++], 96, "path.source=%s", c->path_origin[i]);
+    return n;
 }
 
 /* The effective configuration, for the scan_start record. */
@@ -355,13 +419,15 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
         snprintf(buf[n++], 96, "exclude=%s", s->excl[i]);
     for (size_t i = 0; i < s->n_excl_dir && n < cap; i++)
         snprintf(buf[n++], 96, "exclude-dir=%s", s->excl_dir[i]);
-    return n;
+    n = config_sources(s, buf, n, cap);
+    return scan_ops_config_text(&s->ops, buf, n, cap);
 }
 
 /* ---- progress and summary ---- */
 
 struct progress {
     scan_report *rep;
+    vg_slog *log;
     bool tty;
     struct timespec start, last;
     unsigned long long files, bytes, matches;
@@ -374,6 +440,7 @@ static double secs_between(const struct timespec *a, const struct timespec *b) {
 static vg_status on_record(void *ctx, const vg_scan_rec *r) {
     struct progress *p = ctx;
     vg_status st = scan_report_rec(p->rep, r);
+    vg_slog_rec(p->log, r, p->rep->lists);
     if (r->kind == VG_SCAN_FILE) {
         p->files++;
         p->bytes += r->dg.size;
@@ -440,7 +507,10 @@ static int open_lists(struct scan_cli *s, vg_hset **hs) {
     for (size_t i = 0; i < s->n_lists; i++) {
         char err[256];
         if (vg_hset_open(&hs[i], s->lists[i], 0, err, sizeof err) != VG_OK) {
-            vg_cli_path_err(s->lists[i], err);
+            if (s->list_origin[i]) /* from the settings file: name its line */
+                vg_cli_err("%s: hashlist: %s", s->list_origin[i], err);
+            else
+                vg_cli_path_err(s->lists[i], err);
             return -1;
         }
     }
@@ -483,18 +553,20 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.jobs = n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
     }
-    char cfg[MAX_ARGS * 2 + 16][96];
-    const char *cfgp[MAX_ARGS * 2 + 16];
+    char cfg[MAX_ARGS * 4 + 32][96];
+    const char *cfgp[MAX_ARGS * 4 + 32];
     size_t ncfg = config_text(s, cfg, sizeof cfg / sizeof cfg[0]);
     for (size_t i = 0; i < ncfg; i++)
         cfgp[i] = cfg[i];
-    const char *const *roots = (const char *const *)argv + optind;
-    size_t n_roots = (size_t)(argc - optind);
+    const char *const *roots = s->roots;
+    size_t n_roots = s->n_roots;
     if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, argc, argv) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }
-    struct progress p = {.rep = &rep, .tty = !s->quiet && isatty(STDERR_FILENO)};
+    vg_slog_start(&s->ops.log, s->ops.config, n_roots, s->n_lists, rep.dir);
+    struct progress p = {
+        .rep = &rep, .log = &s->ops.log, .tty = !s->quiet && isatty(STDERR_FILENO)};
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     s->o.lists = (const vg_hset *const *)hs;
     s->o.n_lists = s->n_lists;
@@ -514,8 +586,11 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
     } else {
         code = (st.matches ? EXIT_MATCH : 0) | (incomplete(&st, &rep) ? EXIT_INCOMPLETE : 0);
     }
+    vg_slog_end(&s->ops.log, code, &st, secs_between(&p.start, &end), rep.dir);
     if (!s->quiet)
         summary(s, &rep, &st, secs_between(&p.start, &end));
+    if (code != EXIT_FATAL && !st.interrupted)
+        scan_ops_retain(&s->ops, s->report, rep.dir, s->key);
     scan_report_close(&rep);
     return code;
 }
@@ -523,11 +598,17 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
 int vg_cmd_scan(int argc, char **argv) {
     struct scan_cli s = {0};
     vg_scan_opts_default(&s.o);
-    /* CONFIG: values from the configuration file go into s here (s.o, s.lists, s.report,
-     * s.key, s.ev, s.cache_path, ...), so the command line below overrides them. */
-    int rc = parse_opts(&s, argc, argv);
-    if (rc != 0)
+    int rc = scan_ops_config(&s.ops, scan_opts, scan_list_opts, argc, argv) != 0
+                 ? -1
+                 : parse_opts(&s, s.ops.argc, s.ops.argv);
+    if (rc == 0 && (rc = scan_ops_begin(&s.ops)) != 0) {
+        scan_ops_end(&s.ops);
+        return rc;
+    }
+    if (rc != 0) {
+        scan_ops_end(&s.ops);
         return rc > 0 ? 0 : EXIT_FATAL;
+    }
     vg_ev_nodump_process(); /* no core dump may hold decoded images */
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
@@ -542,5 +623,55 @@ int vg_cmd_scan(int argc, char **argv) {
     vg_cache_close(s.o.cache);
     for (size_t i = 0; i < s.n_lists; i++)
         vg_hset_close(hs[i]);
+    scan_ops_end(&s.ops);
     return code;
+}
+
+/* ---- vigil config check ---- */
+
+/* The signing key is loaded to check it; only its key id is printed, never the key. */
+static int check_key(const struct scan_cli *s) {
+    vg_ev_signer *signer = NULL;
+    if (vg_ev_signer_load(s->key, &signer) != VG_OK) {
+        vg_cli_path_err(s->key, "not a readable Ed25519 private key (sign-key)");
+        return -1;
+    }
+    vg_ev_pubkey pub;
+    vg_ev_signer_pubkey(signer, &pub);
+    vg_ev_signer_free(signer);
+    char id[17];
+    vg_ev_keyid_text(pub.key_id, id);
+    printf("sign-key = %s (Ed25519, key id %s)\n", s->key, id);
+    return 0;
+}
+
+int vg_scan_check(int argc, char **argv) {
+    struct scan_cli s = {0};
+    vg_scan_opts_default(&s.o);
+    int rc = scan_ops_config(&s.ops, scan_opts, scan_list_opts, argc, argv) != 0
+                 ? -1
+                 : parse_opts(&s, s.ops.argc, s.ops.argv);
+    vg_hset *hs[MAX_ARGS] = {0};
+    if (rc == 0)
+        rc = open_lists(&s, hs);
+    if (rc == 0) {
+        printf("settings file: %s\n", s.ops.config ? s.ops.config : "none");
+        for (size_t i = 0; i < s.n_roots; i++)
+            printf("path = %s\n", s.roots[i]);
+        for (size_t i = 0; i < s.n_lists; i++)
+            printf("hashlist = %s (opens)\n", s.lists[i]);
+        printf("report = %s\n", s.report);
+        rc = check_key(&s);
+    }
+    if (rc == 0) {
+        char cfg[MAX_ARGS * 4 + 32][96];
+        size_t n = config_text(&s, cfg, sizeof cfg / sizeof cfg[0]);
+        puts("effective settings, as a scan's report records them:");
+        for (size_t i = 0; i < n; i++)
+            printf("  %s\n", cfg[i]);
+    }
+    for (size_t i = 0; i < s.n_lists; i++)
+        vg_hset_close(hs[i]);
+    scan_ops_end(&s.ops);
+    return rc == 0 ? 0 : rc > 0 ? 0 : EXIT_FATAL;
 }

@@ -103,7 +103,8 @@ static bool is_list(const struct load *l, const char *key) {
 }
 
 static const struct option *find_opt(const struct load *l, const char *key) {
-    if (!strcmp(key, "help") || !strcmp(key, "version") || !strcmp(key, "config"))
+    if (!strcmp(key, "help") || !strcmp(key, "version") || !strcmp(key, "config") ||
+        !strcmp(key, "no-config"))
         return NULL;
     for (const struct option *o = l->known; o->name; o++)
         if (!strcmp(o->name, key))

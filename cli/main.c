@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <archive.h>
 #include <jpeglib.h>
@@ -34,6 +35,7 @@ static const struct command commands[] = {
     {"keygen", vg_cmd_keygen, "create the Ed25519 key that seals evidence reports"},
     {"verify", vg_cmd_verify, "check a sealed evidence report against a pinned public key"},
     {"scan", vg_cmd_scan, "find known files and images under paths; write a report"},
+    {"config", vg_cmd_config, "check a settings file (/etc/vigil/vigil.conf) for scheduled scans"},
 };
 
 static void usage(FILE *f) {
@@ -72,20 +74,35 @@ void vg_cli_version(FILE *f) {
         fprintf(f, "  (%s)\n", vg_hamming_note());
 }
 
+bool vg_cli_syslog;
+
 void vg_cli_err(const char *fmt, ...) {
+    char msg[1024];
     va_list ap;
-    fputs("vigil: ", stderr);
     va_start(ap, fmt);
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started above */
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "vigil: %s\n", msg);
+    if (vg_cli_syslog)
+        syslog(LOG_ERR, "%s", msg);
 }
 
 void vg_cli_path_err(const char *path, const char *reason) {
     fputs("vigil: ", stderr);
     vg_shell_write_name(stderr, path);
     fprintf(stderr, ": %s\n", reason);
+    if (vg_cli_syslog) {
+        char name[512];
+        FILE *f = fmemopen(name, sizeof name, "w");
+        if (f) {
+            vg_shell_write_name(f, path);
+            fputc('\0', f);
+            fclose(f);
+            name[sizeof name - 1] = '\0';
+        }
+        syslog(LOG_ERR, "%s: %s", f ? name : "?", reason);
+    }
 }
 
 int main(int argc, char **argv) {
