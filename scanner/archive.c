@@ -183,7 +183,12 @@ static void emit(vg_arc *a, vg_arc_event *ev) {
 
 static void emit_simple(vg_arc *a, vg_arc_kind k, const char *path, unsigned depth,
                         vg_arc_limit lim, const char *detail) {
-    vg_arc_event ev = {.kind = k, .path = path, .depth = depth, .limit = lim, .detail = detail};
+    /* libarchive may fail without a message (archive_error_string() gives NULL) */
+    vg_arc_event ev = {.kind = k,
+                       .path = path,
+                       .depth = depth,
+                       .limit = lim,
+                       .detail = detail ? detail : "unreadable archive"};
     emit(a, &ev);
 }
 
