@@ -320,7 +320,8 @@ static int ent_next_ex(struct ent *e, const uint8_t **p, size_t *n, bool count_e
         *p = zeros;
         *n = gap < sizeof zeros ? (size_t)gap : sizeof zeros;
     } else {
-        *p = e->blk;
+        /* an empty block may come with a NULL buffer: hand out a valid pointer for memcpy */
+        *p = e->blk ? e->blk : zeros;
         *n = e->blk_len;
         e->blk_len = 0;
         e->have = false;

@@ -61,3 +61,27 @@ Test(arc_hostile, archive_refused_without_a_message_still_has_a_reason) {
     vg_arc_free(a);
     close(fd);
 }
+
+/* A zip entry whose data block comes back empty with a NULL buffer: memcpy(dst, NULL, 0) when
+ * sniffing its head (UBSan: null pointer passed as argument 2; fuzz_arc,
+ * regress-empty-block-null). The CTest entry fails on the sanitizer report. */
+static const char zip_empty_block[] =
+    "504b0304091400000008aab16e5700000000000000006300000005001800732e706e67555405000100f15365"
+    "75780b000104000000000400000000e80282681aa8ec657457e152441fb75cb65f2dcfb0d2d2b56608db9f59"
+    "964f3abae94e5bd0aa191b9012e623722fb1e23cee68d0bc4f7141927ffd6dd0063411c077e517843e011d2e"
+    "fe90f662cb9b9f053b186262471f971e49858c8511f79b6796996a78a9e5dbcd3d24582a504b07085fe0226c"
+    "6d00000063000000504b01021403140009000800aab16e575fe0226c6d000000630000000500180000000000"
+    "00000000a48100000000732e706e67555405000100f1536575780b000104000000000400000000504b050600"
+    "000000010001004b000000b80000000000";
+
+Test(arc_hostile, empty_data_block_with_null_buffer) {
+    uint8_t buf[sizeof zip_empty_block / 2];
+    size_t n = unhex(zip_empty_block, buf);
+    vg_arc *a = NULL;
+    cr_assert_eq(vg_arc_new(&a, NULL, NULL), VG_OK);
+    n_events = n_no_detail = 0;
+    cr_assert_eq(vg_arc_scan_mem(a, buf, n, "x.zip", count, NULL), VG_OK);
+    cr_assert_gt(n_events, 0);
+    cr_assert_eq(n_no_detail, 0);
+    vg_arc_free(a);
+}
