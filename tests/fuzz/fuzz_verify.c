@@ -10,7 +10,8 @@
  * and 'C' become the SHA-256 of records.jsonl, summary.txt and case.jsonld, -1111/-2222/-3333 their
  * sizes, 64 'G', 'H' and 'M' the genesis of its report_id, the chain head and the Merkle root.
  * No key is pinned (a signature cannot be forged either), so the best verdict reachable is
- * "sig.not_checked", after every other check.
+ * "sig.not_checked", after every other check. summary.tsr is checked against tsa-ca.pem, the CA
+ * of a throw-away test TSA that stamped the seed "sealed-tsr" (its key was not kept).
  *
  * Invariants: no crash, leak or hang; a verdict is always given, with a reason, and is never
  * "verified" without a pinned key.
@@ -27,6 +28,10 @@
 #include "vigil/ev_verify.h"
 
 #include "../../evidence/ev_util.h"
+
+#ifndef VIGIL_FUZZ_TSA_CA
+#define VIGIL_FUZZ_TSA_CA "/dev/null"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -183,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     write_folder(f);
     for (int i = 0; i < NF; i++)
         free(f[i].p);
-    vg_ev_verify_opts o = {.dir = dir, .tsa_ca = "/dev/null"};
+    vg_ev_verify_opts o = {.dir = dir, .tsa_ca = VIGIL_FUZZ_TSA_CA};
     vg_ev_verdict v;
     vg_status st = vg_ev_verify(&o, &v);
     if (st == VG_E_NOMEM)
