@@ -105,6 +105,9 @@ static void scan_usage(FILE *f) {
           "      --max-ratio N      expanded:compressed ratio that stops an archive once 10M\n"
           "                         are expanded (default 1000; 0 = off)\n"
           "      --max-time SECONDS time per top-level file (default 120; 0 = off)\n"
+          "      --max-pixels N     largest image decoded for PDQ, width x height, checked\n"
+          "                         from its header (default 100000000)\n"
+          "      --max-image-memory SIZE  memory to decode one image (default 1G)\n"
           "      --cache FILE       incremental cache: files whose device, inode, size, mtime\n"
           "                         and ctime are unchanged are not read again; their stored\n"
           "                         hashes are matched against today's lists (default\n"
@@ -164,6 +167,8 @@ enum {
     OPT_MAX_SCAN,
     OPT_MAX_RATIO,
     OPT_MAX_TIME,
+    OPT_MAX_PIXELS,
+    OPT_MAX_IMAGE_MEMORY,
     OPT_CACHE,
     OPT_NO_CACHE,
     OPT_PRESERVE,
@@ -193,6 +198,8 @@ static const struct option scan_opts[] = {
     {"max-scan-size", required_argument, NULL, OPT_MAX_SCAN},
     {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
     {"max-time", required_argument, NULL, OPT_MAX_TIME},
+    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
+    {"max-image-memory", required_argument, NULL, OPT_MAX_IMAGE_MEMORY},
     {"cache", required_argument, NULL, OPT_CACHE},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"preserve", no_argument, NULL, OPT_PRESERVE},
@@ -228,7 +235,8 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
                    : c == 'j'             ? 256
                    : c == OPT_MAX_DEPTH   ? 10000
                                           : UINT64_MAX / 1000;
-    if (!parse_u64(arg, max, &v) || (c == 'j' && v == 0)) {
+    bool nonzero = c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY;
+    if (!parse_u64(arg, max, &v) || (nonzero && v == 0)) {
         scan_ops_bad_value(origin, name, arg);
         return false;
     }
@@ -262,6 +270,12 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
         break;
     case OPT_PRESERVE_CAP:
         s->ev.preserve_cap = v;
+        break;
+    case OPT_MAX_PIXELS:
+        s->o.img.max_pixels = v;
+        break;
+    case OPT_MAX_IMAGE_MEMORY:
+        s->o.img.max_bytes = v;
         break;
     }
     return true;
@@ -337,7 +351,8 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             return scan_usage(stdout), 1;
         else if (c == OPT_VERSION)
             return vg_cli_version(stdout), 1;
-        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_TIME) || c == OPT_PRESERVE_CAP)
+        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_IMAGE_MEMORY) ||
+                 c == OPT_PRESERVE_CAP)
             ok = number(c, optarg, s, name, origin);
         else if (c >= VG_OPS_CONFIG && c < VG_OPS_END)
             ok = scan_ops_opt(&s->ops, c, optarg, origin);
@@ -412,6 +427,11 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
     snprintf(buf[n++], 96, "max-scan-size=%llu", (unsigned long long)o->limits.max_total_bytes);
     snprintf(buf[n++], 96, "max-ratio=%u", o->limits.max_ratio);
     snprintf(buf[n++], 96, "max-time-ms=%llu", (unsigned long long)o->limits.max_time_ms);
+    snprintf(
+        buf[n++], 96, "max-pixels=%llu",
+        (unsigned long long)(o->img.max_pixels ? o->img.max_pixels : VG_IMG_MAX_PIXELS_DEFAULT));
+    snprintf(buf[n++], 96, "max-image-memory=%llu",
+             (unsigned long long)(o->img.max_bytes ? o->img.max_bytes : VG_IMG_MAX_BYTES_DEFAULT));
     snprintf(buf[n++], 96, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
     snprintf(buf[n++], 96, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
     snprintf(buf[n++], 96, "cache=%s", o->cache ? "yes" : "no");

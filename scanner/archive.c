@@ -183,7 +183,12 @@ static void emit(vg_arc *a, vg_arc_event *ev) {
 
 static void emit_simple(vg_arc *a, vg_arc_kind k, const char *path, unsigned depth,
                         vg_arc_limit lim, const char *detail) {
-    vg_arc_event ev = {.kind = k, .path = path, .depth = depth, .limit = lim, .detail = detail};
+    /* libarchive may fail without a message (archive_error_string() gives NULL) */
+    vg_arc_event ev = {.kind = k,
+                       .path = path,
+                       .depth = depth,
+                       .limit = lim,
+                       .detail = detail ? detail : "unreadable archive"};
     emit(a, &ev);
 }
 
@@ -315,7 +320,8 @@ static int ent_next_ex(struct ent *e, const uint8_t **p, size_t *n, bool count_e
         *p = zeros;
         *n = gap < sizeof zeros ? (size_t)gap : sizeof zeros;
     } else {
-        *p = e->blk;
+        /* an empty block may come with a NULL buffer: hand out a valid pointer for memcpy */
+        *p = e->blk ? e->blk : zeros;
         *n = e->blk_len;
         e->blk_len = 0;
         e->have = false;

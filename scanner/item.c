@@ -30,7 +30,7 @@ vg_status vg_scan_worker_init(struct worker *w, struct scan *s) {
     if (st == VG_OK)
         st = vg_arc_new(&w->arc, &s->o->limits, s->cancel);
     if (st == VG_OK)
-        st = vg_img_dec_open(&w->img, NULL);
+        st = vg_img_dec_open(&w->img, &s->o->img);
     if (st == VG_OK)
         st = vg_pdq_open(&w->pdq);
     if (st != VG_OK)

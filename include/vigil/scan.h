@@ -12,6 +12,7 @@
 #include "vigil/digest.h"
 #include "vigil/hset.h"
 #include "vigil/pdq.h"
+#include "vigil/img.h"
 #include "vigil/sniff.h"
 #include "vigil/status.h"
 #include "vigil/walk.h"
@@ -38,6 +39,7 @@ typedef struct vg_scan_opts {
     vg_cache *cache;     /* incremental cache (opened with vg_scan_producer()'s tag), or NULL */
     atomic_bool *cancel; /* set (e.g. by a signal handler) to stop; the scan sets it too
                             when the record callback fails. NULL: an internal flag. */
+    vg_img_limits img;   /* per-image pixels and decoder memory (0: vigil/img.h defaults) */
 } vg_scan_opts;
 
 /* What a record is about. */

@@ -1,8 +1,10 @@
 /*
  * race_scan.c — thread-pool race test, a plain program for ThreadSanitizer (Criterion cannot
  * run under TSan, STYLE.md): scans a generated tree of small files and archives with 4
- * workers several times, once cancelled half-way from the record callback, and checks the
- * counts each time. Exit 0 when every run agrees; TSan reports make the run fail on their own.
+ * workers several times, once cancelled half-way from the record callback, twice with the
+ * incremental cache (one handle shared by the walker and the writer: the second run is served
+ * from it), and checks the counts each time. Exit 0 when every run agrees; TSan reports make the
+ * run fail on their own.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "vigil/cache.h"
 #include "vigil/scan.h"
 
 #define N_FILES 300
@@ -71,13 +74,14 @@ static vg_status on_rec(void *ctx, const vg_scan_rec *r) {
     return VG_OK;
 }
 
-static int run(unsigned long stop_after) {
+static int run(unsigned long stop_after, vg_cache *cache, uint64_t want_cached) {
     atomic_bool cancel = false;
     struct counts c = {.cancel = &cancel, .stop_after = stop_after};
     vg_scan_opts o;
     vg_scan_opts_default(&o);
     o.jobs = 4;
     o.cancel = &cancel;
+    o.cache = cache;
     const char *roots[] = {root};
     vg_scan_stats st;
     vg_status s = vg_scan_run(&o, roots, 1, on_rec, &c, &st);
@@ -87,9 +91,9 @@ static int run(unsigned long stop_after) {
         return 0;
     }
     if (s != VG_OK || c.files != N_FILES + N_ZIPS || c.entries != 5 * N_ZIPS ||
-        st.files != c.files || st.entries != c.entries)
-        return fprintf(stderr, "race_scan: status %d, files %lu, entries %lu\n", s, c.files,
-                       c.entries),
+        st.files != c.files || st.entries != c.entries || st.cached != want_cached)
+        return fprintf(stderr, "race_scan: status %d, files %lu, entries %lu, cached %llu\n", s,
+                       c.files, c.entries, (unsigned long long)st.cached),
                1;
     return 0;
 }
@@ -111,11 +115,28 @@ int main(void) {
     }
     int rc = 0;
     for (int round = 0; round < 3 && rc == 0; round++)
-        rc = run(0);
+        rc = run(0, NULL, 0);
     if (rc == 0)
-        rc = run(50);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+        rc = run(50, NULL, 0);
+    /* The cache lives outside the scanned tree; plain files come from it the second time
+     * (archives are always read again). */
+    char cdir[64], cpath[96];
+    snprintf(cdir, sizeof cdir, "/tmp/vigil-race-cache.XXXXXX");
+    vg_cache *cache = NULL;
+    if (rc == 0 && !mkdtemp(cdir))
+        rc = 3;
+    snprintf(cpath, sizeof cpath, "%s/cache.sqlite", cdir);
+    if (rc == 0 && vg_cache_open(&cache, cpath, NULL, 0) != VG_OK) {
+        fprintf(stderr, "race_scan: cannot open the cache\n");
+        rc = 1;
+    }
+    if (rc == 0)
+        rc = run(0, cache, 0);
+    if (rc == 0)
+        rc = run(0, cache, N_FILES);
+    vg_cache_close(cache);
+    char cmd[192];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", root, cdir);
     if (system(cmd) != 0)
         rc = rc ? rc : 3;
     if (rc == 0)

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# test_limits.sh — every resource limit of `vigil scan` hit end to end (UX_RESEARCH.md §2: a
+# limit hit is recorded, never "assumed clean"): image pixels and decoder memory, archive
+# depth, entries, expanded bytes per entry and per file, ratio; and a hash-list line longer
+# than the importers keep. Each: the default in --help, the option, exit 2 (incomplete), a
+# "limit" record naming the path (and the limit), the effective value in scan_start.
+. "$(dirname "$0")/lib.sh"
+: "${MKVHS:?}" "${MKARC:?}"
+PHOTOS="$VIGIL_TEST_DATA/photos"
+PY=/usr/bin/python3
+
+echo "sha256 $(printf x | sha256sum | cut -c1-64) nothing" >"$TMP/list.txt"
+check "list built" "$MKVHS" "$TMP/lists.vhs" <"$TMP/list.txt"
+
+"$VIGIL" keygen --out "$TMP/sign" >/dev/null || not_ok "keygen"
+vscan() { "$VIGIL" scan --no-cache -q --sign-key "$TMP/sign.key" --hashlist "$TMP/lists.vhs" "$@"; }
+# q REPORTPARENT 'python expression over R (records), L (limit records), C (scan_start config)'
+q() { "$PY" - "$1" "$2" <<'EOF'
+import glob, json, sys
+R = [json.loads(l) for f in glob.glob(sys.argv[1] + "/vigil-*/records.jsonl") for l in open(f)]
+L = [r for r in R if r["type"] == "limit"]
+C = {c["name"]: c["value"] for c in R[0]["config"]}
+def disp(r):  # the display path: outer!inner!inner
+    return r.get("path", "") + "".join("!" + i["name"] for i in r.get("inner", []))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+}
+# The sealed report under $1 verifies against the pinned key.
+verified() { "$VIGIL" verify "$1"/vigil-* --pubkey "$TMP/sign.pub" >/dev/null; }
+
+"$VIGIL" scan --help >"$TMP/help"
+for opt in "--max-pixels N .*" "--max-image-memory SIZE .*1G" "--max-depth N .*17" \
+    "--max-files N .*10000" "--max-entry-size SIZE .*" "--max-scan-size SIZE" \
+    "--max-ratio N .*" "--max-time SECONDS .*120"; do
+    check "help documents $opt" grep -q -e "$opt" "$TMP/help"
+done
+
+# ---- images: a header claiming 20000 x 20000 pixels, refused before any pixel memory ----
+mkdir -p "$TMP/img"
+"$PY" - "$TMP/img/bomb.png" <<'EOF'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(b"\0" * 20001 * 4)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+EOF
+expect_rc "pixel bomb under the default limit: 2" 2 vscan "$TMP/img" --report "$TMP/r1"
+check "pixel bomb: limit record with the claimed size" \
+    q "$TMP/r1" 'any(disp(r).endswith("bomb.png") and "20000x20000" in r["limit"] for r in L)'
+check "default max-pixels in scan_start" q "$TMP/r1" 'C["max-pixels"] == "100000000"'
+check "report with a limit record verifies" verified "$TMP/r1"
+
+mkdir -p "$TMP/photo" && cp "$PHOTOS/sk_rocket.jpg" "$TMP/photo/r.jpg"
+expect_rc "photo above --max-pixels: 2" 2 vscan "$TMP/photo" --max-pixels 1000 --report "$TMP/r2"
+check "max-pixels: limit record" \
+    q "$TMP/r2" 'any(disp(r).endswith("r.jpg") and "limit of 1000 pixels" in r["limit"] for r in L)'
+check "max-pixels: digests still recorded" \
+    q "$TMP/r2" 'any(r["type"] == "file" and r["path"].endswith("r.jpg") and "sha256" in r for r in R)'
+check "max-pixels in scan_start" q "$TMP/r2" 'C["max-pixels"] == "1000"'
+expect_rc "photo above --max-image-memory: 2" 2 vscan "$TMP/photo" --max-image-memory 16K \
+    --report "$TMP/r3"
+check "max-image-memory: limit record" q "$TMP/r3" 'any(disp(r).endswith("r.jpg") for r in L)'
+check "max-image-memory in scan_start" q "$TMP/r3" 'C["max-image-memory"] == "16384"'
+expect_rc "photo within the limits: 0" 0 vscan "$TMP/photo" --report "$TMP/r4"
+expect_rc "--max-pixels 0 refused: 4" 4 vscan "$TMP/photo" --max-pixels 0 --report "$TMP/r5"
+expect_rc "--max-image-memory junk refused: 4" 4 vscan "$TMP/photo" --max-image-memory 1X \
+    --report "$TMP/r5"
+
+# ---- archives: depth, entries, bytes per entry, bytes per file, ratio ----
+mkdir -p "$TMP/arc" "$TMP/a"
+echo hello >"$TMP/a/t.txt"
+"$MKARC" "$TMP/a/z1.zip" zip - - t.txt="$TMP/a/t.txt"
+"$MKARC" "$TMP/a/z2.zip" zip - - z1.zip="$TMP/a/z1.zip"
+"$MKARC" "$TMP/arc/z3.zip" zip - - z2.zip="$TMP/a/z2.zip"
+expect_rc "nesting deeper than --max-depth: 2" 2 vscan "$TMP/arc" --max-depth 2 --report "$TMP/a1"
+check "max-depth: limit record" q "$TMP/a1" 'any(r["limit"] == "max-depth" for r in L)'
+check "max-depth in scan_start" q "$TMP/a1" 'C["max-depth"] == "2"'
+expect_rc "the same within the default depth: 0" 0 vscan "$TMP/arc" --report "$TMP/a2"
+
+rm -f "$TMP/arc/"*
+"$MKARC" "$TMP/arc/five.zip" zip - - 1=/dev/null 2="$TMP/a/t.txt" 3="$TMP/a/t.txt" \
+    4="$TMP/a/t.txt" 5="$TMP/a/t.txt"
+expect_rc "more entries than --max-files: 2" 2 vscan "$TMP/arc" --max-files 3 --report "$TMP/a3"
+check "max-files: limit record" q "$TMP/a3" \
+    'any(r["limit"] == "max-files" and r["max"] == 3 for r in L)'
+
+rm -f "$TMP/arc/"*
+head -c 1500000 /dev/urandom >"$TMP/a/noise"
+"$MKARC" "$TMP/arc/big.tar" ustar - - n1="$TMP/a/noise" n2="$TMP/a/noise" n3="$TMP/a/noise"
+expect_rc "entry over --max-entry-size: 2" 2 vscan "$TMP/arc" --max-entry-size 1M \
+    --report "$TMP/a4"
+check "max-entry-size: every entry recorded" \
+    q "$TMP/a4" 'sum(1 for r in L if r["limit"] == "max-entry-size") == 3'
+expect_rc "file over --max-scan-size: 2" 2 vscan "$TMP/arc" --max-scan-size 2M --report "$TMP/a5"
+check "max-scan-size: limit record" q "$TMP/a5" \
+    'any(r["limit"] == "max-scan-size" and r["max"] == 2097152 for r in L)'
+check "max-scan-size: the entry that fits is hashed" \
+    q "$TMP/a5" 'any(r["type"] == "file" and disp(r).endswith("big.tar!n1") for r in R)'
+
+rm -f "$TMP/arc/"*
+# ('z' bytes: an all-zero stream reads as an empty tar, with no entry at all)
+head -c 12000000 /dev/zero | tr '\0' z | gzip -9 >"$TMP/arc/zeros.gz"
+expect_rc "ratio over --max-ratio: 2" 2 vscan "$TMP/arc" --max-ratio 100 --report "$TMP/a6"
+check "max-ratio: limit record" q "$TMP/a6" 'any(r["limit"] == "max-ratio" for r in L)'
+expect_rc "ratio guard off: 0" 0 vscan "$TMP/arc" --max-ratio 0 --report "$TMP/a7"
+
+# ---- hash lists: a line longer than VG_HSET_LINE_MAX (64 KiB) is a bad record ----
+{
+    echo "d41d8cd98f00b204e9800998ecf84270"
+    head -c 5000000 /dev/zero | tr '\0' 'a'
+    echo
+    echo "0cc175b9c0f1b6a831c399e269772661"
+} >"$TMP/long.txt"
+expect_rc "5 MB line: a bad record, nothing written" 2 "$VIGIL" hashlist build \
+    -o "$TMP/long.vhs" "$TMP/long.txt"
+check "named by line, not by value" grep -q "long.txt:2: line longer than 65536 bytes" "$TMP/err"
+check "message is short" [ "$(wc -c <"$TMP/err")" -lt 1000 ]
+expect_rc "5 MB line with --skip-bad: built" 0 "$VIGIL" hashlist build --skip-bad \
+    -o "$TMP/long.vhs" "$TMP/long.txt"
+
+finish
