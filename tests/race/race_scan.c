@@ -126,7 +126,7 @@ int main(void) {
     if (rc == 0 && !mkdtemp(cdir))
         rc = 3;
     snprintf(cpath, sizeof cpath, "%s/cache.sqlite", cdir);
-    if (rc == 0 && vg_cache_open(&cache, cpath, NULL, 0) != VG_OK) {
+    if (rc == 0 && vg_cache_open(&cache, cpath, "race_scan", NULL, 0) != VG_OK) {
         fprintf(stderr, "race_scan: cannot open the cache\n");
         rc = 1;
     }
