@@ -138,6 +138,9 @@ void vg_ev_report_free(vg_ev_report *r) {
         free(r->lists[i].source);
     }
     free(r->lists);
+    for (size_t i = 0; i < r->n_roots; i++)
+        free(r->roots[i]);
+    free(r->roots);
     free(r->tool_version);
     free(r->tool_build);
     free(r->case_ref);
@@ -243,6 +246,12 @@ static vg_status keep_facts(vg_ev_report *r, const vg_ev_scan_info *in) {
     if (!r->tool_version || !r->tool_build || !r->lists || (in->case_ref && !r->case_ref) ||
         (in->exhibit && !r->exhibit))
         return VG_E_NOMEM;
+    r->roots = calloc(in->n_roots ? in->n_roots : 1, sizeof *r->roots);
+    if (!r->roots)
+        return VG_E_NOMEM;
+    for (size_t i = 0; i < in->n_roots; i++)
+        if (!(r->roots[r->n_roots++] = strdup(in->roots[i])))
+            return VG_E_NOMEM;
     for (size_t i = 0; i < in->n_lists; i++) {
         struct kept_list *l = &r->lists[r->n_lists++];
         memcpy(l->sha256, in->lists[i].sha256, 32);
@@ -301,6 +310,13 @@ vg_status vg_ev_emit_facts(vg_ev_report *r, vg_ev_json *j) {
         vg_ev_json_end(j);
     }
     vg_ev_json_end(j);
+    vg_ev_json_arr(j, "roots");
+    for (size_t i = 0; i < r->n_roots; i++) {
+        vg_ev_json_obj(j, NULL);
+        vg_ev_json_name(j, "path", r->roots[i], strlen(r->roots[i]));
+        vg_ev_json_end(j);
+    }
+    vg_ev_json_end(j);
     vg_ev_json_str(j, "report_id", r->id_text);
     vg_ev_json_str(j, "format", VG_EV_FORMAT);
     return vg_ev_json_str(j, "start", r->start);
@@ -321,13 +337,6 @@ vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *in) {
         vg_ev_json_end(j);
     }
     vg_ev_json_end(j);
-    vg_ev_json_arr(j, "roots");
-    for (size_t i = 0; i < in->n_roots; i++) {
-        vg_ev_json_obj(j, NULL);
-        vg_ev_json_name(j, "path", in->roots[i], strlen(in->roots[i]));
-        vg_ev_json_end(j);
-    }
-    vg_ev_json_end(j);
     vg_ev_json_arr(j, "config");
     for (size_t i = 0; i < in->n_config; i++) {
         vg_ev_json_obj(j, NULL);
@@ -343,7 +352,8 @@ vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *in) {
 
 /* ---- per-file records ---- */
 
-static vg_status mark_file(vg_ev_report *r, uint64_t seq) {
+/* is_file[seq]: 1 for a file record, 3 for a file record with outcome "matched". */
+static vg_status mark_file(vg_ev_report *r, uint64_t seq, uint8_t flags) {
     if (seq >= r->is_file_cap) {
         size_t cap = r->is_file_cap ? r->is_file_cap : 1024;
         while (cap <= seq)
@@ -355,12 +365,22 @@ static vg_status mark_file(vg_ev_report *r, uint64_t seq) {
         r->is_file = g;
         r->is_file_cap = cap;
     }
-    r->is_file[seq] = 1;
+    r->is_file[seq] = flags;
     return VG_OK;
 }
 
 bool vg_ev_report_is_file(const vg_ev_report *r, uint64_t seq) {
     return seq < r->is_file_cap && r->is_file[seq];
+}
+
+const char *const vg_ev_outcomes[VG_EV_N_OUTCOMES] = {"clean", "error", "limit", "matched",
+                                                      "skipped"};
+
+int vg_ev_outcome_index(const char *s) {
+    for (int i = 0; i < VG_EV_N_OUTCOMES; i++)
+        if (s && !strcmp(s, vg_ev_outcomes[i]))
+            return i;
+    return -1;
 }
 
 vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq) {
@@ -369,6 +389,12 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
         return st;
     if (!f->where.path)
         return vg_ev_report_fail(r, VG_E_INVAL, "file record without a path");
+    const char *outcome = f->outcome ? f->outcome : "clean";
+    int oi = vg_ev_outcome_index(outcome);
+    if (oi < 0)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "file outcome is not one of clean, matched, "
+                                 "skipped, error, limit");
     vg_ev_json *j = r->j;
     emit_where(j, &f->where);
     vg_ev_json_int(j, "size", (int64_t)f->size);
@@ -393,17 +419,18 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
     }
     if (f->kind)
         vg_ev_json_str(j, "kind", f->kind);
-    vg_ev_json_str(j, "outcome", f->outcome ? f->outcome : "clean");
+    vg_ev_json_str(j, "outcome", outcome);
     uint64_t s = 0;
     if ((st = append(r, &s)) != VG_OK)
         return st;
     r->counts.examined++;
-    if (f->outcome && !strcmp(f->outcome, "matched")) {
+    r->counts.outcomes[oi]++;
+    if (oi == VG_EV_OUT_MATCHED) {
         r->counts.matched_files++;
         st = vg_ev_buf_printf(&r->matched, "%llu\t%s\n", (unsigned long long)s, f->where.path);
     }
     if (st == VG_OK)
-        st = mark_file(r, s);
+        st = mark_file(r, s, oi == VG_EV_OUT_MATCHED ? 3 : 1);
     if (seq)
         *seq = s;
     return st == VG_OK ? VG_OK : vg_ev_report_fail(r, st, "out of memory");
@@ -420,8 +447,9 @@ vg_status vg_ev_report_match(vg_ev_report *r, const vg_ev_match *m, uint64_t *se
     vg_status st = begin(r, "match", RS_STARTED);
     if (st != VG_OK)
         return st;
-    if (!vg_ev_report_is_file(r, m->file_seq))
-        return vg_ev_report_fail(r, VG_E_INVAL, "match names record %llu, not a file record",
+    if (!vg_ev_report_is_file(r, m->file_seq) || r->is_file[m->file_seq] != 3)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "match names record %llu, not a file record with outcome matched",
                                  (unsigned long long)m->file_seq);
     if (!m->list || !has_list(r, m->list) || !m->entry || !m->how)
         return vg_ev_report_fail(r, VG_E_INVAL, "match without a known list, entry or method");
@@ -580,6 +608,10 @@ vg_status vg_ev_counts_emit(vg_ev_json *j, const vg_ev_counts *c) {
     vg_ev_json_int(j, "limits", c->limits);
     vg_ev_json_int(j, "preserved", c->preserved);
     vg_ev_json_int(j, "not_preserved", c->not_preserved);
+    vg_ev_json_obj(j, "outcomes");
+    for (int i = 0; i < VG_EV_N_OUTCOMES; i++)
+        vg_ev_json_int(j, vg_ev_outcomes[i], c->outcomes[i]);
+    vg_ev_json_end(j);
     return vg_ev_json_end(j);
 }
 

@@ -30,10 +30,24 @@ typedef struct vg_ev_host {
 
 void vg_ev_host_collect(vg_ev_host *h);
 
+/* The outcomes a file record may state (vg_ev_file.outcome), in canonical (sorted) order. */
+enum {
+    VG_EV_OUT_CLEAN,
+    VG_EV_OUT_ERROR,
+    VG_EV_OUT_LIMIT,
+    VG_EV_OUT_MATCHED,
+    VG_EV_OUT_SKIPPED,
+    VG_EV_N_OUTCOMES
+};
+extern const char *const vg_ev_outcomes[VG_EV_N_OUTCOMES];
+/* Index of outcome s in vg_ev_outcomes, or -1 if it is not one of them. */
+int vg_ev_outcome_index(const char *s);
+
 /* Counts by outcome; recomputed from the records by `vigil verify`. */
 typedef struct vg_ev_counts {
     int64_t examined, matched_files, matches_confirmed, matches_probable, errors, limits, preserved,
         not_preserved;
+    int64_t outcomes[VG_EV_N_OUTCOMES]; /* file records by outcome */
 } vg_ev_counts;
 
 /* Emit the counts as object "counts" into j. */
@@ -93,6 +107,8 @@ struct vg_ev_report {
 
     char *tool_version, *tool_build;
     char *case_ref, *exhibit;
+    char **roots; /* copies of the scanned paths (summary.json, summary.txt) */
+    size_t n_roots;
     struct kept_list {
         char *name, *version, *source; /* copies; version, source may be NULL */
         uint8_t sha256[32];

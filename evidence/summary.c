@@ -44,8 +44,19 @@ static vg_status summary_txt(vg_ev_report *r, vg_ev_buf *t) {
     put_safe(t, r->host.hostname);
     vg_ev_buf_str(t, " (machine-id ");
     put_safe(t, r->host.machine_id);
+    vg_ev_buf_str(t, ")\nScanned:   ");
+    for (size_t i = 0; i < r->n_roots; i++) {
+        vg_ev_buf_str(t, i ? ", " : " ");
+        put_safe(t, r->roots[i]);
+    }
+    if (r->case_ref || r->exhibit) {
+        vg_ev_buf_str(t, "\nCase:       ");
+        put_safe(t, r->case_ref ? r->case_ref : "-");
+        vg_ev_buf_str(t, ", exhibit ");
+        put_safe(t, r->exhibit ? r->exhibit : "-");
+    }
     vg_ev_buf_printf(t,
-                     ")\nScan (UTC): %s to %s, %lld s%s\nClock:      %s\nTool:       vigil %s "
+                     "\nScan (UTC): %s to %s, %lld s%s\nClock:      %s\nTool:       vigil %s "
                      "(build %s)\nLists:\n",
                      r->start, r->end, (long long)(r->duration_ms / 1000),
                      r->interrupted ? ", INTERRUPTED" : "", r->host.clock_status, r->tool_version,
@@ -59,12 +70,18 @@ static vg_status summary_txt(vg_ev_report *r, vg_ev_buf *t) {
     }
     vg_ev_buf_printf(
         t,
-        "\nFiles examined:            %lld\nMatched files:             %lld\n"
+        "\nFiles examined:            %lld\n"
+        "  by outcome:              %lld clean, %lld matched, %lld skipped, %lld error, "
+        "%lld limit\n"
+        "Matched files:             %lld\n"
         "  confirmed matches:       %lld (exact digest)\n"
         "  probable matches:        %lld (perceptual; for an authorised investigator "
         "to confirm)\nErrors:                    %lld\nLimits hit:                %lld\n"
         "Preserved (encrypted):     %lld\nNot preserved:             %lld\n",
-        (long long)c->examined, (long long)c->matched_files, (long long)c->matches_confirmed,
+        (long long)c->examined, (long long)c->outcomes[VG_EV_OUT_CLEAN],
+        (long long)c->outcomes[VG_EV_OUT_MATCHED], (long long)c->outcomes[VG_EV_OUT_SKIPPED],
+        (long long)c->outcomes[VG_EV_OUT_ERROR], (long long)c->outcomes[VG_EV_OUT_LIMIT],
+        (long long)c->matched_files, (long long)c->matches_confirmed,
         (long long)c->matches_probable, (long long)c->errors, (long long)c->limits,
         (long long)c->preserved, (long long)c->not_preserved);
     if (r->matched.n) {
@@ -83,6 +100,14 @@ static vg_status summary_txt(vg_ev_report *r, vg_ev_buf *t) {
             line = nl + 1;
         }
     }
+    if (c->preserved)
+        vg_ev_buf_str(t,
+                      "\nThe files in preserved/ are encrypted to the investigator's certificate:\n"
+                      "nobody else can open them. The investigator decrypts one with\n"
+                      "  openssl cms -decrypt -binary -inform DER -in preserved/000001.cms \\\n"
+                      "      -inkey INVESTIGATOR.key -recip INVESTIGATOR.crt -out 000001.bin\n"
+                      "and compares its SHA-256 with plain_sha256 of its record in records.jsonl\n"
+                      "(or checks them all: vigil verify ... --decrypt-key INVESTIGATOR.key).\n");
     return vg_ev_buf_printf(
         t,
         "\nNo image content, thumbnail or EXIF value appears in this report. Do not open the\n"

@@ -410,19 +410,23 @@ static bool counts_equal(json_object *o, const vg_ev_counts *k) {
                 {"limits", k->limits},
                 {"preserved", k->preserved},
                 {"not_preserved", k->not_preserved}};
-    if (!co || (size_t)json_object_object_length(co) != sizeof want / sizeof want[0])
+    json_object *oc = vg_ev_jget(co, "outcomes", json_type_object);
+    if (!co || !oc || (size_t)json_object_object_length(co) != sizeof want / sizeof want[0] + 1 ||
+        json_object_object_length(oc) != VG_EV_N_OUTCOMES)
         return false;
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        int64_t got;
+    int64_t got;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (!vg_ev_jint(co, want[i].name, &got) || got != want[i].v)
             return false;
-    }
+    for (int i = 0; i < VG_EV_N_OUTCOMES; i++)
+        if (!vg_ev_jint(oc, vg_ev_outcomes[i], &got) || got != k->outcomes[i])
+            return false;
     return true;
 }
 
 static bool xrefs(struct vctx *c) {
-    static const char *const facts[] = {"tool",  "host",      "operator", "case",
-                                        "lists", "report_id", "format",   "start"};
+    static const char *const facts[] = {"tool",      "host",   "operator", "case", "lists",
+                                        "report_id", "format", "start",    "roots"};
     static const char *const ends[] = {"end", "duration_ms", "interrupted"};
     if (c->xref_reason[0])
         return vg_ev_vfail(c, VG_EV_TAMPERED, c->xref_reason, "records.jsonl", c->xref_line, "%s",

@@ -33,11 +33,14 @@ static void xref(struct vctx *c, const char *reason, uint64_t line, const char *
     va_end(ap);
 }
 
+/* is_file[seq] flags: a file record, its outcome is "matched", a match names it. */
+enum { F_FILE = 1, F_MATCHED = 2, F_HAS_MATCH = 4 };
+
 static bool is_file_rec(const struct vctx *c, int64_t seq) {
     return seq > 0 && (uint64_t)seq < c->is_file_cap && c->is_file[seq];
 }
 
-static bool mark_file(struct vctx *c, uint64_t seq) {
+static bool mark_file(struct vctx *c, uint64_t seq, uint8_t flags) {
     if (seq >= c->is_file_cap) {
         size_t cap = c->is_file_cap ? c->is_file_cap : 1024;
         while (cap <= seq)
@@ -49,7 +52,7 @@ static bool mark_file(struct vctx *c, uint64_t seq) {
         c->is_file = g;
         c->is_file_cap = cap;
     }
-    c->is_file[seq] = 1;
+    c->is_file[seq] = flags;
     return true;
 }
 
@@ -95,16 +98,25 @@ static void keep_preserved(struct vctx *c, json_object *r, uint64_t k) {
 static bool per_type(struct vctx *c, json_object *r, const char *type, uint64_t k) {
     int64_t fs = 0;
     if (!strcmp(type, "file")) {
-        const char *out = vg_ev_jstr(r, "outcome");
+        int oi = vg_ev_outcome_index(vg_ev_jstr(r, "outcome"));
+        if (oi < 0)
+            return vg_ev_vfail(c, VG_EV_TAMPERED, "records.malformed", REC, k,
+                               "file record without a known outcome");
+        bool matched = oi == VG_EV_OUT_MATCHED;
         c->counts.examined++;
-        if (out && !strcmp(out, "matched"))
-            c->counts.matched_files++;
-        if (!mark_file(c, k))
+        c->counts.outcomes[oi]++;
+        c->counts.matched_files += matched;
+        if (!mark_file(c, k, matched ? F_FILE | F_MATCHED : F_FILE))
             return vg_ev_vfail(c, VG_EV_CANNOT, "verify.out_of_memory", REC, k, "out of memory");
     } else if (!strcmp(type, "match")) {
         const char *list = vg_ev_jstr(r, "list"), *kind = vg_ev_jstr(r, "kind");
         if (!vg_ev_jint(r, "file_seq", &fs) || !is_file_rec(c, fs) || (uint64_t)fs >= k)
             xref(c, "xref.match_file", k, "match does not name an earlier file record");
+        else if (!(c->is_file[fs] & F_MATCHED))
+            xref(c, "xref.match_file", k,
+                 "match names file record %lld, whose outcome is not matched", (long long)fs);
+        else
+            c->is_file[fs] |= F_HAS_MATCH;
         if (!list || !start_has_list(c, list))
             xref(c, "xref.match_list", k, "match names a list that scan_start does not record");
         if (kind && !strcmp(kind, "confirmed"))
@@ -238,6 +250,12 @@ bool vg_ev_verify_records(struct vctx *c) {
     if (ok && c->n == 0)
         ok = vg_ev_vfail(c, c->sealed ? VG_EV_TAMPERED : VG_EV_INCOMPLETE,
                          c->sealed ? "records.count" : "seal.missing", REC, 0, "no records");
+    for (uint64_t s = 1; ok && c->sealed && s < c->is_file_cap; s++)
+        if ((c->is_file[s] & (F_MATCHED | F_HAS_MATCH)) == F_MATCHED) {
+            xref(c, "xref.matched_without_match", s,
+                 "file record %llu is matched but no match names it", (unsigned long long)s);
+            break;
+        }
     if (ok && vg_ev_merkle_root(&m, c->root) != VG_OK)
         ok = vg_ev_vfail(c, VG_EV_CANNOT, "verify.crypto", REC, 0, "SHA-256 failed");
     return ok;

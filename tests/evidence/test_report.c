@@ -123,7 +123,30 @@ Test(report, summary_txt_has_counts_but_no_names) {
     cr_assert(strstr(t, "vigil verify") != NULL);
     cr_assert(strstr(t, "minisign -V") != NULL);
     cr_assert(strstr(t, "odd") == NULL && strstr(t, "b.png") == NULL, "no file names");
+    cr_assert(strstr(t, "Scanned:    /home/user\n") != NULL, "where: the scanned roots");
+    cr_assert(strstr(t, "Case:       EBC-2026-1, exhibit -\n") != NULL);
+    cr_assert(
+        strstr(t, "by outcome:              1 clean, 2 matched, 0 skipped, 0 error, 0 limit") !=
+        NULL);
+    cr_assert(strstr(t, "openssl cms -decrypt -binary -inform DER -in preserved/000001.cms") !=
+                  NULL,
+              "how the investigator opens preserved files");
     free(t);
+}
+
+Test(report, summary_json_pins_roots_and_outcomes) {
+    size_t n;
+    char *s = fx_read(dir, "summary.json", &n);
+    cr_assert(strstr(s, "\"roots\":[{\"path\":\"/home/user\"}]") != NULL, "%s", s);
+    cr_assert(strstr(s, "\"outcomes\":{\"clean\":1,\"error\":0,\"limit\":0,\"matched\":2,"
+                        "\"skipped\":0}") != NULL,
+              "%s", s);
+    free(s);
+    fx_summary_set(dir, "roots", "[{\"path\":\"/home\"}]");
+    fx_reseal(dir, key, FX_DIGESTS);
+    vg_ev_verdict v = check();
+    EXPECT(v, VG_EV_TAMPERED, "xref.summary_facts");
+    cr_assert(strstr(v.detail, "roots") != NULL, "%s", v.detail);
 }
 
 Test(report, no_pubkey_is_never_ok) {
@@ -596,6 +619,52 @@ Test(report, match_naming_unknown_list) {
     free_lines(l, c);
 }
 
+/* Edit record `line` (1-based) of the untouched report: replace `from` by `to`, re-chain and
+ * re-seal with the legitimate key, verify, and restore the untouched report. */
+static vg_ev_verdict edit_record(size_t line, const char *from, const char *to) {
+    size_t rn, sn, gn, tn, c;
+    char *recs = fx_read(dir, "records.jsonl", &rn), *sum = fx_read(dir, "summary.json", &sn),
+         *sig = fx_read(dir, "report.sig", &gn), *tsq = fx_read(dir, "summary.tsq", &tn);
+    char **l = lines(&c);
+    char *p = strstr(l[line - 1], from);
+    cr_assert(p != NULL, "record %zu has no %s", line, from);
+    char edited[4096];
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(p - l[line - 1]), l[line - 1], to,
+             p + strlen(from));
+    free(l[line - 1]);
+    l[line - 1] = strdup(edited);
+    put_lines(l, c);
+    free_lines(l, c);
+    fx_reseal(dir, key, FX_RECHAIN_ALL);
+    vg_ev_verdict v = check();
+    fx_write(dir, "records.jsonl", recs, rn);
+    fx_write(dir, "summary.json", sum, sn);
+    fx_write(dir, "report.sig", sig, gn);
+    fx_write(dir, "summary.tsq", tsq, tn);
+    free(recs);
+    free(sum);
+    free(sig);
+    free(tsq);
+    EXPECT(check(), VG_EV_VERIFIED, "ok");
+    return v;
+}
+
+Test(report, file_outcomes_are_counted_and_cross_checked) {
+    /* records: 2 clean file, 3 matched file, 4 its match, 5 matched file, 6 its match */
+    vg_ev_verdict v = edit_record(2, "\"outcome\":\"clean\"", "\"outcome\":\"skipped\"");
+    EXPECT(v, VG_EV_TAMPERED, "xref.counts");
+    cr_assert_eq(v.line, 11, "the scan_end record's counts by outcome");
+    v = edit_record(3, "\"outcome\":\"matched\"", "\"outcome\":\"clean\"");
+    EXPECT(v, VG_EV_TAMPERED, "xref.match_file");
+    cr_assert_eq(v.line, 4, "the match naming a file that is not matched");
+    v = edit_record(2, "\"outcome\":\"clean\"", "\"outcome\":\"matched\"");
+    EXPECT(v, VG_EV_TAMPERED, "xref.matched_without_match");
+    cr_assert_eq(v.line, 2);
+    v = edit_record(2, "\"outcome\":\"clean\"", "\"outcome\":\"fine\"");
+    EXPECT(v, VG_EV_TAMPERED, "records.malformed");
+    cr_assert_eq(v.line, 2);
+}
+
 /* ---- the writer's contract ---- */
 
 Test(report, calls_out_of_order_are_refused) {
@@ -611,6 +680,14 @@ Test(report, calls_out_of_order_are_refused) {
     cr_assert_eq(vg_ev_report_scan_start(r, &in), VG_OK);
     vg_ev_match m = {.file_seq = 1, .list = "L1", .entry = "1", .how = "sha1"};
     cr_assert_eq(vg_ev_report_match(r, &m, NULL), VG_E_INVAL, "record 1 is not a file");
+    f.outcome = "fine";
+    cr_assert_eq(vg_ev_report_file(r, &f, NULL), VG_E_INVAL, "not a known outcome");
+    cr_assert(strstr(vg_ev_report_errmsg(r), "outcome") != NULL);
+    f.outcome = "clean";
+    uint64_t s = 0;
+    cr_assert_eq(vg_ev_report_file(r, &f, &s), VG_OK);
+    m.file_seq = s;
+    cr_assert_eq(vg_ev_report_match(r, &m, NULL), VG_E_INVAL, "the file's outcome is not matched");
     bool done;
     cr_assert_eq(vg_ev_report_preserve_fd(r, 1, 0, &done), VG_E_INVAL, "no recipient");
     cr_assert_eq(vg_ev_report_seal(r), VG_E_INVAL, "no scan_end yet");

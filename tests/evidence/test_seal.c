@@ -71,6 +71,81 @@ Test(seal, vectors_genesis_head_root) {
     free(recs);
 }
 
+/* The rest of the vectors' table: SHA-256 and the minisign prehash of summary.json, and the
+ * summary pins exactly the genesis, head, root, count and records digest our code computes. */
+Test(seal, vectors_summary_digests_and_pins) {
+    size_t sn, rn;
+    char *sum = slurp(VEC "summary.json", &sn), *recs = slurp(VEC "records.jsonl", &rn);
+    uint8_t h[64], g[32], leaf[32], root[32];
+    char hx[129], want[200];
+    sha256(sum, sn, h);
+    hex(h, 32, hx);
+    cr_assert_str_eq(hx, "8a534fd924f36ec354f4edb1aab84d272b28de0b130156e7608401547b4ffb0e");
+    unsigned len = 0;
+    cr_assert(EVP_Digest(sum, sn, h, &len, EVP_blake2b512(), NULL) == 1 && len == 64);
+    hex(h, 64, hx);
+    cr_assert_str_eq(hx, "fcb7e22d69d036eaa39aa0d01af9792c854dc59d148567e378f3affb5871071ece991bf8"
+                         "2164ea411464f9ed192276f8c49311de90e933418a2a826bd20404ab");
+    cr_assert_eq(vg_ev_genesis(report_id, g), VG_OK);
+    hex(g, 32, hx);
+    snprintf(want, sizeof want, "\"genesis\":\"%s\"", hx);
+    cr_assert(strstr(sum, want) != NULL, "summary pins the genesis of its report id");
+    vg_ev_merkle m;
+    vg_ev_merkle_init(&m);
+    int k = 0;
+    for (char *line = recs, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1, k++) {
+        cr_assert_eq(vg_ev_leaf(line, (size_t)(nl - line), leaf), VG_OK);
+        cr_assert_eq(vg_ev_merkle_add(&m, leaf), VG_OK);
+    }
+    cr_assert_eq(vg_ev_merkle_root(&m, root), VG_OK);
+    hex(leaf, 32, hx);
+    snprintf(want, sizeof want, "\"head\":\"%s\"", hx);
+    cr_assert(strstr(sum, want) != NULL, "summary pins the chain head");
+    hex(root, 32, hx);
+    snprintf(want, sizeof want, "\"merkle_root\":\"%s\",\"records\":%d}", hx, k);
+    cr_assert(strstr(sum, want) != NULL, "summary pins the Merkle root and record count");
+    sha256(recs, rn, h);
+    hex(h, 32, hx);
+    snprintf(want, sizeof want, "\"records.jsonl\":\"%s\"", hx);
+    cr_assert(strstr(sum, want) != NULL, "summary pins SHA-256(records.jsonl)");
+    free(sum);
+    free(recs);
+}
+
+/* Chain head (last leaf) and RFC 6962 root of the LF-separated lines of buf. */
+static void head_and_root(const char *buf, size_t n, uint8_t head[32], uint8_t root[32]) {
+    vg_ev_merkle m;
+    vg_ev_merkle_init(&m);
+    for (const char *line = buf, *end = buf + n; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        cr_assert_eq(vg_ev_leaf(line, len, head), VG_OK);
+        cr_assert_eq(vg_ev_merkle_add(&m, head), VG_OK);
+        line += len + 1;
+    }
+    cr_assert_eq(vg_ev_merkle_root(&m, root), VG_OK);
+}
+
+/* Every single-bit flip of the vectors' records.jsonl changes the chain head or the Merkle
+ * root (the prototype's mutation result), so the signed summary no longer matches. */
+Test(seal, vectors_every_bit_flip_changes_head_or_root) {
+    size_t rn;
+    char *recs = slurp(VEC "records.jsonl", &rn);
+    uint8_t head0[32], root0[32], head[32], root[32];
+    char hx[65];
+    head_and_root(recs, rn, head0, root0);
+    hex(root0, 32, hx);
+    cr_assert_str_eq(hx, "9225b64e03ce8f0d6e8c16c463be391d4f4612d73ec96819093c4dcb34f82288");
+    for (size_t bit = 0; bit < 8 * rn; bit++) {
+        recs[bit / 8] ^= (char)(1u << (bit % 8));
+        head_and_root(recs, rn, head, root);
+        recs[bit / 8] ^= (char)(1u << (bit % 8));
+        cr_assert(memcmp(head, head0, 32) != 0 || memcmp(root, root0, 32) != 0,
+                  "flip of bit %zu not detected", bit);
+    }
+    free(recs);
+}
+
 /* RFC 6962 MTH, recursive, as the RFC states it. */
 static void mth(const uint8_t (*leaves)[32], size_t n, uint8_t out[32]) {
     if (n == 1) {
