@@ -57,4 +57,19 @@ vg_status vg_ev_sha256_file(int dirfd, const char *name, uint8_t out[32], uint64
 /* Write all n bytes to fd (EINTR retried). */
 vg_status vg_ev_write_fd(int fd, const void *p, size_t n);
 
+/* SHA-256 of file records by record number, appended in increasing seq order (the matched
+ * files' digests, against which preserved objects are checked). Zero-initialise to start. */
+typedef struct vg_ev_digtab {
+    struct vg_ev_seqdig {
+        uint64_t seq;
+        uint8_t sha256[32];
+    } * v;
+    size_t n, cap;
+} vg_ev_digtab;
+/* @return VG_OK, VG_E_NOMEM, or VG_E_INVAL if seq is not above the last one added. */
+vg_status vg_ev_digtab_add(vg_ev_digtab *t, uint64_t seq, const uint8_t sha256[32]);
+/* The digest added for seq, or NULL. */
+const uint8_t *vg_ev_digtab_find(const vg_ev_digtab *t, uint64_t seq);
+void vg_ev_digtab_free(vg_ev_digtab *t);
+
 #endif

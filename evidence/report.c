@@ -146,6 +146,7 @@ void vg_ev_report_free(vg_ev_report *r) {
     free(r->case_ref);
     free(r->exhibit);
     free(r->is_file);
+    vg_ev_digtab_free(&r->matched_sha256);
     vg_ev_buf_free(&r->matched);
     free(r->pinned);
     free(r->dir);
@@ -431,6 +432,8 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
     }
     if (st == VG_OK)
         st = mark_file(r, s, oi == VG_EV_OUT_MATCHED ? 3 : 1);
+    if (st == VG_OK && oi == VG_EV_OUT_MATCHED && f->has_digests)
+        st = vg_ev_digtab_add(&r->matched_sha256, s, f->digests.sha256);
     if (seq)
         *seq = s;
     return st == VG_OK ? VG_OK : vg_ev_report_fail(r, st, "out of memory");
@@ -541,12 +544,26 @@ vg_status vg_ev_report_pin(vg_ev_report *r, const char *name, const uint8_t sha2
     return VG_OK;
 }
 
-static vg_status not_preserved(vg_ev_report *r, uint64_t file_seq, const char *reason) {
-    vg_status st = begin(r, "not_preserved", RS_STARTED);
+/* Preservation is only for file records with outcome "matched". */
+static vg_status check_preservable(vg_ev_report *r, uint64_t file_seq) {
+    if (r->state != RS_STARTED)
+        return vg_ev_report_fail(r, VG_E_INVAL, "preserve out of order");
+    if (!vg_ev_report_is_file(r, file_seq) || r->is_file[file_seq] != 3)
+        return vg_ev_report_fail(r, VG_E_INVAL,
+                                 "preserve names record %llu, not a file record with outcome "
+                                 "matched",
+                                 (unsigned long long)file_seq);
+    return VG_OK;
+}
+
+vg_status vg_ev_report_not_preserved(vg_ev_report *r, uint64_t file_seq, const char *reason) {
+    vg_status st = check_preservable(r, file_seq);
+    if (st == VG_OK)
+        st = begin(r, "not_preserved", RS_STARTED);
     if (st != VG_OK)
         return st;
     vg_ev_json_int(r->j, "file_seq", (int64_t)file_seq);
-    vg_ev_json_str(r->j, "reason", reason);
+    vg_ev_json_str(r->j, "reason", reason ? reason : "unknown");
     if ((st = append(r, NULL)) == VG_OK)
         r->counts.not_preserved++;
     return st;
@@ -556,24 +573,32 @@ vg_status vg_ev_report_preserve_cb(vg_ev_report *r, uint64_t file_seq, vg_ev_rea
                                    void *ctx, bool *preserved) {
     if (preserved)
         *preserved = false;
-    if (r->state != RS_STARTED)
-        return vg_ev_report_fail(r, VG_E_INVAL, "preserve out of order");
+    vg_status st = check_preservable(r, file_seq);
+    if (st != VG_OK)
+        return st;
     if (!r->recip)
         return vg_ev_report_fail(r, VG_E_INVAL, "preservation needs a recipient certificate");
-    if (!vg_ev_report_is_file(r, file_seq))
-        return vg_ev_report_fail(r, VG_E_INVAL, "preserve names record %llu, not a file record",
-                                 (unsigned long long)file_seq);
     char name[64];
     if (r->next_cms == 0 && mkdirat(r->dirfd, "preserved", 0700) != 0 && errno != EEXIST)
         return vg_ev_report_fail(r, VG_E_IO, "cannot create preserved/: %s", strerror(errno));
     snprintf(name, sizeof name, "preserved/%06u.cms", ++r->next_cms);
     vg_ev_sealed_obj o;
-    vg_status st =
-        vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, r->preserve_cap, &o);
+    st = vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, r->preserve_cap, &o);
     if (st != VG_OK)
         return vg_ev_report_fail(r, st, "cannot write %s", name);
-    if (o.over_cap || o.read_error)
-        return not_preserved(r, file_seq, o.over_cap ? "over size cap" : "read error");
+    /* The bytes encrypted must be the bytes hashed: a file changed in between is not evidence
+     * of the match, so its container is dropped. */
+    const uint8_t *want = vg_ev_digtab_find(&r->matched_sha256, file_seq);
+    bool changed = !o.over_cap && !o.read_error && want && memcmp(want, o.plain_sha256, 32) != 0;
+    if (changed && unlinkat(r->dirfd, name, 0) != 0)
+        return vg_ev_report_fail(r, VG_E_IO, "cannot remove %s: %s", name, strerror(errno));
+    if (o.over_cap || o.read_error || changed) {
+        r->next_cms--;
+        return vg_ev_report_not_preserved(r, file_seq,
+                                          o.over_cap     ? "over size cap"
+                                          : o.read_error ? "read error"
+                                                         : "changed since it was hashed");
+    }
     if ((st = vg_ev_report_pin(r, name, o.cms_sha256, o.cms_size)) != VG_OK)
         return vg_ev_report_fail(r, st, "out of memory");
     if ((st = begin(r, "preserved", RS_STARTED)) != VG_OK)

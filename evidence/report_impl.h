@@ -117,7 +117,8 @@ struct vg_ev_report {
     size_t n_lists;
     uint8_t *is_file; /* is_file[seq] != 0 for file records (match/preserve checks) */
     size_t is_file_cap;
-    vg_ev_buf matched; /* "seq\tpath\n" of matched files, for summary.txt */
+    vg_ev_digtab matched_sha256; /* SHA-256 of matched file records, to check preserved bytes */
+    vg_ev_buf matched;           /* "seq\tpath\n" of matched files, for summary.txt */
 
     vg_ev_pinned *pinned;
     size_t n_pinned, cap_pinned;

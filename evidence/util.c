@@ -282,3 +282,38 @@ vg_status vg_ev_sha256_file(int dirfd, const char *name, uint8_t out[32], uint64
     close(fd);
     return st;
 }
+
+vg_status vg_ev_digtab_add(vg_ev_digtab *t, uint64_t seq, const uint8_t sha256[32]) {
+    if (t->n && t->v[t->n - 1].seq >= seq)
+        return VG_E_INVAL;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        struct vg_ev_seqdig *g = realloc(t->v, cap * sizeof *g);
+        if (!g)
+            return VG_E_NOMEM;
+        t->v = g;
+        t->cap = cap;
+    }
+    t->v[t->n].seq = seq;
+    memcpy(t->v[t->n++].sha256, sha256, 32);
+    return VG_OK;
+}
+
+const uint8_t *vg_ev_digtab_find(const vg_ev_digtab *t, uint64_t seq) {
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->v[mid].seq == seq)
+            return t->v[mid].sha256;
+        if (t->v[mid].seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+void vg_ev_digtab_free(vg_ev_digtab *t) {
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}

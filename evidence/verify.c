@@ -629,6 +629,7 @@ vg_status vg_ev_verify(const vg_ev_verify_opts *o, vg_ev_verdict *v) {
     json_object_put(c.start);
     json_object_put(c.end);
     free(c.is_file);
+    vg_ev_digtab_free(&c.matched_sha256);
     free(c.pres);
     return VG_OK;
 }

@@ -40,6 +40,7 @@ struct vctx {
     vg_ev_counts counts;
     uint8_t *is_file;
     size_t is_file_cap;
+    vg_ev_digtab matched_sha256; /* SHA-256 of matched file records */
     struct vpres *pres;
     size_t npres, cappres;
     /* the first cross-reference failure seen during the record pass, reported after the chain

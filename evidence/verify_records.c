@@ -106,7 +106,10 @@ static bool per_type(struct vctx *c, json_object *r, const char *type, uint64_t 
         c->counts.examined++;
         c->counts.outcomes[oi]++;
         c->counts.matched_files += matched;
-        if (!mark_file(c, k, matched ? F_FILE | F_MATCHED : F_FILE))
+        uint8_t sha[32];
+        if (!mark_file(c, k, matched ? F_FILE | F_MATCHED : F_FILE) ||
+            (matched && hex32(r, "sha256", sha) &&
+             vg_ev_digtab_add(&c->matched_sha256, k, sha) != VG_OK))
             return vg_ev_vfail(c, VG_EV_CANNOT, "verify.out_of_memory", REC, k, "out of memory");
     } else if (!strcmp(type, "match")) {
         const char *list = vg_ev_jstr(r, "list"), *kind = vg_ev_jstr(r, "kind");
@@ -130,11 +133,19 @@ static bool per_type(struct vctx *c, json_object *r, const char *type, uint64_t 
     } else if (!strcmp(type, "limit")) {
         c->counts.limits++;
     } else if (!strcmp(type, "preserved") || !strcmp(type, "not_preserved")) {
-        if (!vg_ev_jint(r, "file_seq", &fs) || !is_file_rec(c, fs) || (uint64_t)fs >= k)
-            xref(c, "xref.preserved_file", k, "%s does not name an earlier file record", type);
+        if (!vg_ev_jint(r, "file_seq", &fs) || !is_file_rec(c, fs) || (uint64_t)fs >= k ||
+            !(c->is_file[fs] & F_MATCHED))
+            xref(c, "xref.preserved_file", k, "%s does not name an earlier matched file record",
+                 type);
         if (type[0] == 'p') {
             c->counts.preserved++;
             keep_preserved(c, r, k);
+            const uint8_t *want =
+                fs > 0 ? vg_ev_digtab_find(&c->matched_sha256, (uint64_t)fs) : NULL;
+            uint8_t got[32];
+            if (want && (!hex32(r, "plain_sha256", got) || memcmp(want, got, 32) != 0))
+                xref(c, "xref.preserved_digest", k,
+                     "plain_sha256 is not the sha256 of file record %lld", (long long)fs);
         } else {
             c->counts.not_preserved++;
         }

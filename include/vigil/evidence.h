@@ -158,12 +158,15 @@ vg_status vg_ev_report_limit(vg_ev_report *r, const vg_ev_where *where, const ch
 typedef long (*vg_ev_read_fn)(void *ctx, void *buf, size_t cap);
 
 /*
- * Preserve the matched file of record file_seq: stream its bytes (fd from its current offset to
+ * Preserve the matched file of record file_seq (a file record with outcome "matched"): stream
+ * its bytes (fd from its current offset to
  * EOF, or from read_fn) through a CMS AuthEnvelopedData encoder (AES-256-GCM, to the recipient
  * certificate; RSA-OAEP-SHA256 or ECDH-P256 with a SHA-256 KDF) into preserved/NNNNNN.cms, so no
  * plaintext copy touches disk; then append a "preserved" record with the plaintext and container
- * SHA-256. A file over the size cap (known in advance or found while streaming), or one that
- * cannot be read, gets a "not_preserved" record with the reason instead and VG_OK is returned.
+ * SHA-256. A file over the size cap (known in advance or found while streaming), one that
+ * cannot be read, or one whose bytes no longer have the SHA-256 of its file record (changed
+ * since it was hashed) gets a "not_preserved" record with the reason instead, no container is
+ * kept, and VG_OK is returned.
  * @param[out] preserved  true if a container was written (may be NULL).
  * @return VG_OK; VG_E_INVAL (no recipient configured, bad file_seq, order); VG_E_IO (the report
  *         folder could not be written); VG_E_CRYPTO; VG_E_NOMEM.
@@ -171,6 +174,14 @@ typedef long (*vg_ev_read_fn)(void *ctx, void *buf, size_t cap);
 vg_status vg_ev_report_preserve_fd(vg_ev_report *r, uint64_t file_seq, int fd, bool *preserved);
 vg_status vg_ev_report_preserve_cb(vg_ev_report *r, uint64_t file_seq, vg_ev_read_fn read_fn,
                                    void *ctx, bool *preserved);
+
+/*
+ * Record that the matched file of record file_seq was not preserved, and why (a short stable
+ * text, e.g. "inside an archive", "cannot open: EACCES"), when the caller cannot even start
+ * vg_ev_report_preserve_fd() / _cb(). Needs no recipient certificate.
+ * @return VG_OK; VG_E_INVAL (file_seq is not a matched file record, order); VG_E_IO; VG_E_NOMEM.
+ */
+vg_status vg_ev_report_not_preserved(vg_ev_report *r, uint64_t file_seq, const char *reason);
 
 /* Last record: scan_end with the counts by outcome, the duration, and whether the scan was
  * interrupted. */

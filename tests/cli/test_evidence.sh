@@ -2,9 +2,12 @@
 # test_evidence.sh — `vigil keygen` and `vigil verify`, and interoperability of sealed reports
 # with stock tools: minisign -V accepts report.sig, openssl cms -decrypt recovers preserved files
 # whose SHA-256 match the records, python3 -m json.tool parses every record, Python's
-# canonical JSON equals our bytes, openssl ts reads summary.tsq. Keys are made here.
+# canonical JSON equals our bytes, openssl ts reads summary.tsq. Keys are made here. Ends with
+# a real `vigil scan` of known harmless photos: its report verifies and states the matches, and
+# no byte the scan wrote holds the photos' bytes or decoded pixels.
 . "$(dirname "$0")/lib.sh"
 : "${VIGIL_MKREPORT:?VIGIL_MKREPORT must name the ev_mkreport helper}"
+: "${VIGIL_NOCONTENT:?}" "${MKVHS:?}" "${MKARC:?}"
 PHOTOS=$VIGIL_TEST_DATA/photos
 cd "$TMP" || exit 1
 
@@ -199,5 +202,68 @@ V=$VIGIL_TEST_DATA/evidence/vectors
 expect_rc "test vectors: signature verifies, then the draft's comments are refused" 1 \
     "$VIGIL" verify "$V" --pubkey "$V/test.pub"
 check "reason: the untrusted comment is not vigil's" grep -q "FAILED: sig.untrusted_comment" "$TMP/out"
+
+# --- vigil scan end to end, as the council runs it and the investigator checks it ---
+S=$TMP/scan
+mkdir -p "$S/tree/sub" "$S/rep" "$S/tmp" "$S/xdg"
+cp "$PHOTOS/sk_rocket.jpg" "$S/tree/rocket.jpg"
+cp "$PHOTOS/sk_chelsea.png" "$S/tree/sub/cat.png"
+cp "$PHOTOS/sk_coffee.png" "$S/tree/sub/coffee.png"
+"$MKARC" "$S/tree/sub/photos.zip" zip - - x/rocket.bin="$PHOTOS/sk_rocket.jpg"
+cat >"$S/list.txt" <<LIST
+sha256 $(sha256sum "$PHOTOS/sk_rocket.jpg" | cut -c1-64) rocket-1
+pdq-of $PHOTOS/sk_chelsea.png cat-1
+LIST
+check "test hash list built" "$MKVHS" "$S/list.vhs" <"$S/list.txt"
+TMPDIR=$S/tmp XDG_CACHE_HOME=$S/xdg "$VIGIL" scan "$S/tree" --hashlist "$S/list.vhs" \
+    --report "$S/rep" --sign-key "$TMP/sign.key" --cache "$S/cache.sqlite" -j 2 \
+    >"$S/stdout" 2>"$S/stderr"
+check "scan exits 1 (matches, complete)" test $? = 1
+SR=$(ls -d "$S"/rep/vigil-*)
+expect_rc "the scan's report verifies against the pinned key" 0 "$VIGIL" verify "$SR" --pubkey "$TMP/sign.pub"
+check "verify prints OK" grep -q "^OK: [0-9]* records, key $id" "$TMP/out"
+check "minisign -V accepts the scan's report.sig" \
+    bash -c "minisign -V -q -x '$SR/report.sig' -m '$SR/summary.json' -p '$TMP/sign.pub'"
+check "the records state what was found, how, and every file examined" python3 -c '
+import json,sys
+R=[json.loads(l) for l in open(sys.argv[1]+"/records.jsonl","rb")]
+S=json.load(open(sys.argv[1]+"/summary.json"))
+F={r["seq"]:r for r in R if r["type"]=="file"}
+M=[r for r in R if r["type"]=="match"]
+def where(f): return f["path"]+"".join("!"+i["name"] for i in f.get("inner",[]))
+got=sorted((where(F[m["file_seq"]]).split("/tree/")[1],m["kind"],m["entry"]) for m in M)
+assert got==[("rocket.jpg","confirmed","rocket-1"),("sub/cat.png","probable","cat-1"),
+             ("sub/photos.zip!x/rocket.bin","confirmed","rocket-1")],got
+assert all(m["list"] in [l["name"] for l in S["lists"]] for m in M)
+p=[m for m in M if m["kind"]=="probable"][0]
+assert 0<=p["distance"]<=31 and p["quality"]>=50,p
+paths={where(f).split("/tree/")[1] for f in F.values()}
+assert {"rocket.jpg","sub/cat.png","sub/coffee.png","sub/photos.zip"}<=paths,paths
+c=S["counts"]
+assert c["matches_confirmed"]==2 and c["matches_probable"]==1 and c["matched_files"]==3,c
+assert c["outcomes"]["clean"]>=2 and R[0]["type"]=="scan_start" and R[-1]["type"]=="scan_end"
+assert S["lists"][0]["sha256"]!="0"*64 and "--sign-key" in [a["arg"] for a in R[0]["command_line"]]' "$SR"
+check "summary.txt names no matched file" bash -c \
+    "! grep -Eq 'rocket|cat\.png|photos\.zip' '$SR/summary.txt'"
+check "summary.txt counts both kinds" bash -c \
+    "grep -q 'confirmed matches:       2' '$SR/summary.txt' && grep -q 'probable matches:        1' '$SR/summary.txt'"
+cp -r "$SR" "$S/t1" && sed -i '2s/"size":/"size":1/' "$S/t1/records.jsonl"
+expect_rc "an edited record of the scan's report exits 1" 1 "$VIGIL" verify "$S/t1" --pubkey "$TMP/sign.pub"
+cp -r "$SR" "$S/t2" && rm "$S/t2/report.sig" "$S/t2/summary.json"
+expect_rc "the scan's report without its seal exits 2" 2 "$VIGIL" verify "$S/t2" --pubkey "$TMP/sign.pub"
+rm -rf "$S/t1" "$S/t2"
+
+# Every byte vigil wrote (report, cache, stdout, stderr, TMPDIR, XDG cache): no raw image bytes
+# and no decoded pixels of the known images; then show the search does find both.
+expect_rc "no trace of the images in anything the scan wrote" 0 "$VIGIL_NOCONTENT" \
+    "$PHOTOS/sk_rocket.jpg" "$PHOTOS/sk_chelsea.png" "$PHOTOS/sk_coffee.png" -- \
+    "$S/rep" "$S"/cache.sqlite* "$S/stdout" "$S/stderr" "$S/tmp" "$S/xdg"
+nfiles=$(sed -n 's/^no trace: .* images, \([0-9]*\) files.*/\1/p' "$TMP/out")
+check "it searched every file: the report's, the cache and the output" test "${nfiles:-0}" -ge 7
+mkdir -p "$S/decoy" && "$VIGIL_NOCONTENT" --sample "$PHOTOS/sk_chelsea.png" "$S/decoy/pixels.bin"
+expect_rc "control: decoded pixels are found" 1 "$VIGIL_NOCONTENT" "$PHOTOS/sk_chelsea.png" -- "$S/decoy"
+check "and named as pixels" grep -q "TRACE: decoded pixels" "$TMP/out"
+rm -f "$S/decoy/pixels.bin" && tail -c 5000 "$PHOTOS/sk_rocket.jpg" | head -c 3000 >"$S/decoy/bytes.bin"
+expect_rc "control: raw image bytes are found" 1 "$VIGIL_NOCONTENT" "$PHOTOS/sk_rocket.jpg" -- "$S/decoy"
 
 finish

@@ -146,9 +146,18 @@ char *fx_report(const char *parent, const char *key, const char *cert, bool tsq)
     fill_file(&f, "/home/user/a.jpg", "clean", 1);
     cr_assert_eq(vg_ev_report_file(r, &f, &s1), VG_OK);
     const char *inner[] = {"dir/inner\xfe.jpg"};
+    /* a small harmless stand-in for a matched file: its record has its real digests */
+    static unsigned char bytes[3000];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (unsigned char)(i * 7 + 3);
     fill_file(&f, "/home/user/odd\xffname.zip", "matched", 2);
     f.where.inner = inner;
     f.where.n_inner = 1;
+    f.size = f.digests.size = sizeof bytes;
+    unsigned dl = 0;
+    cr_assert(EVP_Digest(bytes, sizeof bytes, f.digests.md5, &dl, EVP_md5(), NULL) == 1);
+    cr_assert(EVP_Digest(bytes, sizeof bytes, f.digests.sha1, &dl, EVP_sha1(), NULL) == 1);
+    cr_assert(EVP_Digest(bytes, sizeof bytes, f.digests.sha256, &dl, EVP_sha256(), NULL) == 1);
     cr_assert_eq(vg_ev_report_file(r, &f, &s2), VG_OK);
     vg_ev_match m = {
         .file_seq = s2, .list = "L1", .entry = "12345", .category = "A", .how = "sha256"};
@@ -166,11 +175,8 @@ char *fx_report(const char *parent, const char *key, const char *cert, bool tsq)
     cr_assert_eq(vg_ev_report_limit(r, &w, "archive-depth", 9, 8, NULL), VG_OK);
     if (cert) {
         bool done = false;
-        /* a small harmless stand-in for a matched file, preserved from its descriptor */
+        /* preserved from its descriptor */
         char plain[1024];
-        unsigned char bytes[3000];
-        for (size_t i = 0; i < sizeof bytes; i++)
-            bytes[i] = (unsigned char)(i * 7 + 3);
         snprintf(plain, sizeof plain, "%s/plain.bin", parent);
         fx_write(parent, "plain.bin", bytes, sizeof bytes);
         int fd = open(plain, O_RDONLY);

@@ -422,8 +422,8 @@ Test(report, non_canonical_records_fail) {
     } edits[] = {
         {"\"type\":\"file\"", "\"type\": \"file\""},                  /* a space */
         {"\"type\":\"file\"", "\"type\":\"file\",\"type\":\"file\""}, /* duplicate key */
-        {"\"size\":1002", "\"size\":1002.0"},                         /* float */
-        {"\"size\":1002", "\"size\":1.002e3"},                        /* exponent */
+        {"\"size\":3000", "\"size\":3000.0"},                         /* float */
+        {"\"size\":3000", "\"size\":3.0e3"},                          /* exponent */
         {"\"kind\":\"jpeg\"", "\"kind\":\"jp\\/eg\""},                /* escaped slash */
         {"\"kind\":\"jpeg\"", "\"kind\":\"\\u006apeg\""},             /* needless \\u escape */
         {"\"gid\":1000,", ""},                                        /* then reorder below */
@@ -663,6 +663,84 @@ Test(report, file_outcomes_are_counted_and_cross_checked) {
     v = edit_record(2, "\"outcome\":\"clean\"", "\"outcome\":\"fine\"");
     EXPECT(v, VG_EV_TAMPERED, "records.malformed");
     cr_assert_eq(v.line, 2);
+}
+
+Test(report, preserved_bytes_are_the_matched_files_bytes) {
+    /* record 3 is the matched file preserved in record 9: its sha256 must be plain_sha256 */
+    unsigned char bytes[3000], h[32];
+    char hx[65], from[80], to[80];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (unsigned char)(i * 7 + 3);
+    unsigned len = 0;
+    cr_assert(EVP_Digest(bytes, sizeof bytes, h, &len, EVP_sha256(), NULL) == 1);
+    for (int i = 0; i < 32; i++)
+        snprintf(hx + 2 * i, 3, "%02x", h[i]);
+    snprintf(from, sizeof from, "\"sha256\":\"%s\"", hx);
+    hx[0] = hx[0] == '0' ? '1' : '0';
+    snprintf(to, sizeof to, "\"sha256\":\"%s\"", hx);
+    vg_ev_verdict v = edit_record(3, from, to);
+    EXPECT(v, VG_EV_TAMPERED, "xref.preserved_digest");
+    cr_assert_eq(v.line, 9);
+    v = edit_record(3, "\"outcome\":\"matched\"", "\"outcome\":\"clean\"");
+    EXPECT(v, VG_EV_TAMPERED, "xref.match_file"); /* first of: match and preserved name it */
+}
+
+struct chunk {
+    const char *p;
+    size_t n, at;
+};
+
+static long read_chunk(void *ctx, void *buf, size_t cap) {
+    struct chunk *c = ctx;
+    size_t k = c->n - c->at < cap ? c->n - c->at : cap;
+    memcpy(buf, c->p + c->at, k);
+    c->at += k;
+    return (long)k;
+}
+
+Test(report, a_file_changed_since_hashed_is_not_preserved) {
+    vg_ev_opts o = {.parent = tmp, .sign_key = key, .recipient_cert = cert};
+    vg_ev_report *r = NULL;
+    cr_assert_eq(vg_ev_report_open(&r, &o, NULL), VG_OK);
+    char *argv[] = {"vigil"};
+    vg_ev_list list = {.name = "L1", .entries = 1};
+    vg_ev_scan_info in = {.argc = 1, .argv = argv, .lists = &list, .n_lists = 1};
+    cr_assert_eq(vg_ev_report_scan_start(r, &in), VG_OK);
+    vg_ev_file f = {.where.path = "/x.jpg", .size = 5, .has_digests = true, .outcome = "matched"};
+    unsigned len = 0;
+    cr_assert(EVP_Digest("hello", 5, f.digests.sha256, &len, EVP_sha256(), NULL) == 1);
+    uint64_t seq = 0, clean = 0;
+    cr_assert_eq(vg_ev_report_file(r, &f, &seq), VG_OK);
+    vg_ev_match m = {.file_seq = seq, .list = "L1", .entry = "1", .how = "sha256"};
+    cr_assert_eq(vg_ev_report_match(r, &m, NULL), VG_OK);
+    bool done = true;
+    struct chunk changed = {"hellO", 5, 0}, same = {"hello", 5, 0};
+    cr_assert_eq(vg_ev_report_preserve_cb(r, seq, read_chunk, &changed, &done), VG_OK);
+    cr_assert(!done, "bytes that are not the hashed bytes are not kept");
+    cr_assert_eq(vg_ev_report_preserve_cb(r, seq, read_chunk, &same, &done), VG_OK);
+    cr_assert(done);
+    f.outcome = "clean";
+    cr_assert_eq(vg_ev_report_file(r, &f, &clean), VG_OK);
+    cr_assert_eq(vg_ev_report_not_preserved(r, clean, "x"), VG_E_INVAL, "not a matched file");
+    cr_assert_eq(vg_ev_report_preserve_cb(r, clean, read_chunk, &same, &done), VG_E_INVAL);
+    cr_assert_eq(vg_ev_report_not_preserved(r, seq, "inside an archive"), VG_OK);
+    cr_assert_eq(vg_ev_report_scan_end(r, false), VG_OK);
+    cr_assert_eq(vg_ev_report_seal(r), VG_OK, "%s", vg_ev_report_errmsg(r));
+    char *d = strdup(vg_ev_report_dir(r));
+    vg_ev_report_free(r);
+    vg_ev_verdict v = fx_verify(d, &pub, dkey, false);
+    EXPECT(v, VG_EV_VERIFIED, "ok");
+    cr_assert_eq(v.decrypted, 1);
+    size_t n;
+    char *recs = fx_read(d, "records.jsonl", &n);
+    cr_assert(strstr(recs, "\"reason\":\"changed since it was hashed\"") != NULL, "%s", recs);
+    cr_assert(strstr(recs, "\"object\":\"preserved/000001.cms\"") != NULL, "no gap in names");
+    cr_assert(strstr(recs, "\"reason\":\"inside an archive\"") != NULL);
+    free(recs);
+    char p[1200];
+    snprintf(p, sizeof p, "%s/preserved/000002.cms", d);
+    cr_assert_neq(access(p, F_OK), 0);
+    free(d);
 }
 
 /* ---- the writer's contract ---- */
