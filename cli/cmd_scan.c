@@ -19,6 +19,7 @@
 #include "vigil/evidence.h"
 #include "vigil/ev_seal.h"
 #include "vigil/hset.h"
+#include "vigil/hset_sign.h"
 #include "vigil/scan.h"
 
 #include "cli.h"
@@ -45,7 +46,8 @@ struct scan_cli {
     size_t n_excl, n_excl_dir;
     const char *report;
     const char *key;
-    vg_ev_opts ev; /* the report: key, recipient, case.jsonld, summary.tsq */
+    const char *list_pubkey; /* --hashlist-pubkey: lists must carry a signature by this key */
+    vg_ev_opts ev;           /* the report: key, recipient, case.jsonld, summary.tsq */
     bool preserve;
     const char *cache_path; /* --cache FILE, or the default */
     bool no_cache;
@@ -76,6 +78,8 @@ static void scan_usage(FILE *f) {
           "SHA-256 and, for images, PDQ against the hash lists, and write a report. Nothing\n"
           "is ever displayed: paths, hashes, counts and reasons only.\n\n"
           "  --hashlist FILE        compiled hash list (.vhs); repeat for several (required)\n"
+          "      --hashlist-pubkey KEY  refuse a list without a valid signature (LIST.vhs.sig,\n"
+          "                         vigil hashlist sign) by this trusted Ed25519 key (PEM)\n"
           "  --report DIR           folder that receives the report folder (created 0700)\n"
           "  --sign-key FILE        Ed25519 key (vigil keygen) that seals the report (required)\n"
           "      --preserve         keep an encrypted copy of each matched file in the report\n"
@@ -153,6 +157,7 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out) {
 
 enum {
     OPT_HASHLIST = 256,
+    OPT_LIST_PUBKEY,
     OPT_REPORT,
     OPT_KEY,
     OPT_EXCLUDE,
@@ -183,6 +188,7 @@ enum {
 
 static const struct option scan_opts[] = {
     {"hashlist", required_argument, NULL, OPT_HASHLIST},
+    {"hashlist-pubkey", required_argument, NULL, OPT_LIST_PUBKEY},
     {"report", required_argument, NULL, OPT_REPORT},
     {"sign-key", required_argument, NULL, OPT_KEY},
     {"jobs", required_argument, NULL, 'j'},
@@ -317,6 +323,8 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             s->cmdline_set[s->n_cmdline_set++] = name;
         if (c == OPT_HASHLIST)
             ok = add_list(s, 0, s->lists, &s->n_lists, optarg, origin);
+        else if (c == OPT_LIST_PUBKEY)
+            s->list_pubkey = optarg;
         else if (c == OPT_REPORT)
             s->report = optarg;
         else if (c == OPT_KEY)
@@ -421,6 +429,7 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
     snprintf(buf[n++], 96, "pdq-convention=%s", o->pdq_convention == VG_PDQ_CLI ? "cli" : "full");
     snprintf(buf[n++], 96, "dihedral=%s", o->no_dihedral ? "no" : "yes");
     snprintf(buf[n++], 96, "preserve=%s", s->preserve ? "yes" : "no");
+    snprintf(buf[n++], 96, "hashlist-signature=%s", s->list_pubkey ? "required" : "not checked");
     snprintf(buf[n++], 96, "max-depth=%u", o->limits.max_depth);
     snprintf(buf[n++], 96, "max-files=%llu", (unsigned long long)o->limits.max_files);
     snprintf(buf[n++], 96, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
@@ -532,6 +541,14 @@ static int open_lists(struct scan_cli *s, vg_hset **hs) {
             else
                 vg_cli_path_err(s->lists[i], err);
             return -1;
+        }
+        if (s->list_pubkey) { /* a trusted supplier key: the list must be signed by it */
+            char sig[4096];
+            snprintf(sig, sizeof sig, "%s%s", s->lists[i], VG_HSET_SIG_SUFFIX);
+            if (vg_hset_verify(hs[i], sig, s->list_pubkey, err, sizeof err) != VG_OK) {
+                vg_cli_path_err(s->lists[i], err);
+                return -1;
+            }
         }
     }
     return 0;

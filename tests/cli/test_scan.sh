@@ -160,6 +160,19 @@ expect_rc "--preserve without --recipient: 4" 4 vscan "$TMP/clean" --hashlist "$
     --report "$TMP/rep6" --preserve
 expect_rc "unusable recipient certificate: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
     --report "$TMP/rep6" --preserve --recipient "$TMP/junk.vhs"
+openssl genpkey -algorithm ed25519 -out "$TMP/supplier.key" 2>/dev/null
+openssl pkey -in "$TMP/supplier.key" -pubout -out "$TMP/supplier.pub" 2>/dev/null
+openssl genpkey -algorithm ed25519 -out "$TMP/other.key" 2>/dev/null
+openssl pkey -in "$TMP/other.key" -pubout -out "$TMP/other.pub" 2>/dev/null
+cp "$TMP/lists.vhs" "$TMP/signed.vhs"
+expect_rc "unsigned list with --hashlist-pubkey: 4" 4 vscan "$TMP/onlymatch" \
+    --hashlist "$TMP/signed.vhs" --hashlist-pubkey "$TMP/supplier.pub" --report "$TMP/rep6"
+"$VIGIL" hashlist sign --key "$TMP/supplier.key" "$TMP/signed.vhs" >/dev/null 2>&1
+expect_rc "list signed by the trusted key: scanned (1)" 1 vscan "$TMP/onlymatch" \
+    --hashlist "$TMP/signed.vhs" --hashlist-pubkey "$TMP/supplier.pub" --report "$TMP/rep6" -q
+expect_rc "list signed by another key: 4" 4 vscan "$TMP/onlymatch" \
+    --hashlist "$TMP/signed.vhs" --hashlist-pubkey "$TMP/other.pub" --report "$TMP/rep6"
+check "refusal names the list" grep -q "signed.vhs" "$TMP/err"
 expect_rc "bad --pdq-convention: 4" 4 vscan "$TMP/clean" --hashlist "$TMP/lists.vhs" \
     --report "$TMP/rep6" --pdq-convention half
 
@@ -288,8 +301,30 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     records "$TMP/out8"
     check "as nobody: unreadable named with EACCES" \
         q 'any(r["type"] == "error" and r["path"].endswith("hidden.txt") and r["errno"] == 13 for r in R)'
+    # Least privilege: the same user with only CAP_DAC_READ_SEARCH reads everything.
+    if setpriv --inh-caps=+dac_read_search --ambient-caps=+dac_read_search true 2>/dev/null; then
+        mkdir -p "$TMP/out9" && chown nobody "$TMP/out9"
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=+dac_read_search \
+            --ambient-caps=+dac_read_search "$TMP/vigil-copy" scan --no-cache \
+            --sign-key "$TMP/nobody.key" "$TMP/priv" --hashlist "$TMP/lists.vhs" \
+            --report "$TMP/out9" -q
+        rc=$?
+        check "CAP_DAC_READ_SEARCH only: match, complete (1)" [ "$rc" = 1 ]
+        records "$TMP/out9"
+        check "CAP_DAC_READ_SEARCH only: the mode-000 file is hashed" \
+            q 'any(f["path"].endswith("hidden.txt") and f["outcome"] == "clean" for f in F)'
+        check "CAP_DAC_READ_SEARCH only: report verifies" verified "$TMP/out9"
+    else
+        echo "skipped: ambient capabilities not available here"
+    fi
     chmod 644 "$TMP/priv/ok/hidden.txt"
 else
     echo "skipped: unprivileged run needs root and setpriv"
+fi
+# ---- progress: on a terminal only (script(1) gives vigil a pty); never any content ----
+if command -v script >/dev/null; then
+    script -qec "'$VIGIL' scan --no-cache --sign-key '$K' '$TMP/onlymatch' --hashlist '$TMP/lists.vhs' --report '$TMP/rep19'" /dev/null >"$TMP/tty.out" 2>&1
+    check "progress line on a terminal" grep -qa "1 files, .* MB/s, 1 matches" "$TMP/tty.out"
+    check "no progress line when not a terminal" bash -c "! grep -qa 'MB/s' '$TMP/summary1'"
 fi
 finish
