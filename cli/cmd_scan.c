@@ -112,6 +112,8 @@ static void scan_usage(FILE *f) {
           "      --max-pixels N     largest image decoded for PDQ, width x height, checked\n"
           "                         from its header (default 100000000)\n"
           "      --max-image-memory SIZE  memory to decode one image (default 1G)\n"
+          "      --max-report-size SIZE  records.jsonl stops growing here: a limit record,\n"
+          "                         the scan stops, the report is sealed (default 4G)\n"
           "      --cache FILE       incremental cache: files whose device, inode, size, mtime\n"
           "                         and ctime are unchanged are not read again; their stored\n"
           "                         hashes are matched against today's lists (default\n"
@@ -174,6 +176,7 @@ enum {
     OPT_MAX_TIME,
     OPT_MAX_PIXELS,
     OPT_MAX_IMAGE_MEMORY,
+    OPT_MAX_REPORT,
     OPT_CACHE,
     OPT_NO_CACHE,
     OPT_PRESERVE,
@@ -206,6 +209,7 @@ static const struct option scan_opts[] = {
     {"max-time", required_argument, NULL, OPT_MAX_TIME},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"max-image-memory", required_argument, NULL, OPT_MAX_IMAGE_MEMORY},
+    {"max-report-size", required_argument, NULL, OPT_MAX_REPORT},
     {"cache", required_argument, NULL, OPT_CACHE},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"preserve", no_argument, NULL, OPT_PRESERVE},
@@ -241,7 +245,8 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
                    : c == 'j'             ? 256
                    : c == OPT_MAX_DEPTH   ? 10000
                                           : UINT64_MAX / 1000;
-    bool nonzero = c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY;
+    bool nonzero =
+        c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY || c == OPT_MAX_REPORT;
     if (!parse_u64(arg, max, &v) || (nonzero && v == 0)) {
         scan_ops_bad_value(origin, name, arg);
         return false;
@@ -282,6 +287,9 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
         break;
     case OPT_MAX_IMAGE_MEMORY:
         s->o.img.max_bytes = v;
+        break;
+    case OPT_MAX_REPORT:
+        s->ev.max_report_size = v;
         break;
     }
     return true;
@@ -359,7 +367,7 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             return scan_usage(stdout), 1;
         else if (c == OPT_VERSION)
             return vg_cli_version(stdout), 1;
-        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_IMAGE_MEMORY) ||
+        else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_REPORT) ||
                  c == OPT_PRESERVE_CAP)
             ok = number(c, optarg, s, name, origin);
         else if (c >= VG_OPS_CONFIG && c < VG_OPS_END)
@@ -441,6 +449,9 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
         (unsigned long long)(o->img.max_pixels ? o->img.max_pixels : VG_IMG_MAX_PIXELS_DEFAULT));
     snprintf(buf[n++], 96, "max-image-memory=%llu",
              (unsigned long long)(o->img.max_bytes ? o->img.max_bytes : VG_IMG_MAX_BYTES_DEFAULT));
+    snprintf(buf[n++], 96, "max-report-size=%llu",
+             (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
+                                                        : VG_EV_MAX_REPORT_DEFAULT));
     snprintf(buf[n++], 96, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
     snprintf(buf[n++], 96, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
     snprintf(buf[n++], 96, "cache=%s", o->cache ? "yes" : "no");
@@ -489,7 +500,7 @@ static vg_status on_record(void *ctx, const vg_scan_rec *r) {
 }
 
 static bool incomplete(const vg_scan_stats *st, const scan_report *rep) {
-    return vg_scan_incomplete(st) || rep->not_preserved > 0;
+    return vg_scan_incomplete(st) || rep->not_preserved > 0 || rep->full;
 }
 
 static void summary(const struct scan_cli *s, const scan_report *rep, const vg_scan_stats *st,
@@ -519,6 +530,8 @@ static void summary(const struct scan_cli *s, const scan_report *rep, const vg_s
     if (rep->err_by_errno[0] && rep->err_by_errno[0] != st->errors)
         printf("  other (not a system error): %llu\n", rep->err_by_errno[0]);
     printf("Limits hit: %llu\n", (unsigned long long)st->limits);
+    if (rep->full)
+        printf("Report full: records.jsonl reached --max-report-size; scan stopped\n");
     if (rep->preserve)
         printf("Preserved: %llu (not preserved %llu)\n", rep->preserved, rep->not_preserved);
     if (st->interrupted)
@@ -615,7 +628,7 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
     if (p.tty)
         fputs("\r\033[K", stderr);
     int code = 0;
-    if (rc != VG_OK && rc != VG_E_INTERRUPTED) {
+    if (rc != VG_OK && rc != VG_E_INTERRUPTED && !rep.full) {
         vg_cli_err("scan: %s", vg_status_str(rc));
         code = EXIT_FATAL;
     } else if (scan_report_end(&rep, &st) != 0) {

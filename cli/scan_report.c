@@ -238,13 +238,17 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
         if (st == VG_OK && r->preserve && rec->n_matches)
             st = preserve(r, rec, &w, seq);
     }
-    if (st != VG_OK)
+    if (st == VG_E_LIMIT && !r->full) { /* max-report-size: the writer stopped taking files */
+        r->full = true;
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));
+    } else if (st != VG_OK && st != VG_E_LIMIT) {
+        vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));
+    }
     return st;
 }
 
 int scan_report_end(scan_report *r, const vg_scan_stats *st) {
-    if (vg_ev_report_scan_end(r->ev, st->interrupted) != VG_OK ||
+    if (vg_ev_report_scan_end(r->ev, st->interrupted || r->full) != VG_OK ||
         vg_ev_report_seal(r->ev) != VG_OK) {
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));
         return -1;

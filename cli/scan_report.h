@@ -22,6 +22,7 @@ typedef struct scan_report {
     bool preserve;                          /* preserve matched files (a recipient is set) */
     unsigned long long preserved, not_preserved;
     unsigned long long err_by_errno[SCAN_REPORT_ERRNOS]; /* error records; [0]: no errno */
+    bool full; /* records.jsonl reached max-report-size: the scan stopped (a limit record) */
 } scan_report;
 
 /* Create o->parent (0700) when missing and the report folder in it, sealed with the key
@@ -33,7 +34,8 @@ int scan_report_open(scan_report *r, const vg_ev_opts *o);
 int scan_report_start(scan_report *r, const char *const *roots, size_t n_roots,
                       const char *const *opts, size_t n_opts, int argc, char **argv);
 
-/* One record from the scan (and its match records). @return VG_OK or the writer's status. */
+/* One record from the scan (and its match records). @return VG_OK or the writer's status;
+ * VG_E_LIMIT with r->full set when the report is full (the scan must stop; still seal it). */
 vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec);
 
 /* scan_end, then the seal. @return 0 or -1 (message printed). */

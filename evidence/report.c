@@ -90,6 +90,7 @@ vg_status vg_ev_report_open(vg_ev_report **out, const vg_ev_opts *o, const char 
     r->opts = *o;
     r->opts.parent = r->opts.sign_key = r->opts.recipient_cert = NULL; /* borrowed: not kept */
     r->preserve_cap = o->preserve_cap ? o->preserve_cap : VG_EV_PRESERVE_CAP_DEFAULT;
+    r->max_rec_bytes = o->max_report_size ? o->max_report_size : VG_EV_MAX_REPORT_DEFAULT;
     vg_status st = vg_ev_signer_load(o->sign_key, &r->signer);
     const char *why = NULL;
     if (st != VG_OK)
@@ -166,8 +167,11 @@ static vg_status begin(vg_ev_report *r, const char *type, enum report_state want
     return vg_ev_json_str(r->j, "type", type);
 }
 
-/* Close the record, chain it, append it as one line. */
-static vg_status append(vg_ev_report *r, uint64_t *seq) {
+static vg_status report_full(vg_ev_report *r, uint64_t would_be);
+
+/* Close the record, chain it, append it as one line. A gated record (file, error, limit) that
+ * would take records.jsonl past max_rec_bytes is not written: report_full() instead. */
+static vg_status append_line(vg_ev_report *r, uint64_t *seq, bool gated) {
     const char *line;
     size_t n;
     uint8_t leaf[32];
@@ -177,6 +181,9 @@ static vg_status append(vg_ev_report *r, uint64_t *seq) {
     vg_status st = vg_ev_json_finish(r->j, &line, &n);
     if (st != VG_OK)
         return vg_ev_report_fail(r, st, "record not representable (bad UTF-8 text or value)");
+    if (gated &&
+        (r->full || r->rec_bytes > r->max_rec_bytes || n + 1 > r->max_rec_bytes - r->rec_bytes))
+        return report_full(r, r->rec_bytes + n + 1);
     st = vg_ev_leaf(line, n, leaf);
     if (st == VG_OK)
         st = vg_ev_merkle_add(&r->merkle, leaf);
@@ -196,9 +203,36 @@ static vg_status append(vg_ev_report *r, uint64_t *seq) {
     }
     memcpy(r->prev, leaf, 32);
     r->seq++;
+    r->rec_bytes += n + 1;
     if (seq)
         *seq = r->seq;
     return VG_OK;
+}
+
+static vg_status append(vg_ev_report *r, uint64_t *seq) {
+    return append_line(r, seq, false);
+}
+
+/* The first time: one limit record in place of the record that did not fit. Always VG_E_LIMIT
+ * (or the failure writing that record). */
+static vg_status report_full(vg_ev_report *r, uint64_t would_be) {
+    if (!r->full) {
+        r->full = true;
+        vg_ev_json_reset(r->j);
+        vg_ev_json_obj(r->j, NULL);
+        vg_ev_json_str(r->j, "type", "limit");
+        vg_ev_json_str(r->j, "limit", "max-report-size");
+        vg_ev_json_int(r->j, "value", (int64_t)(would_be > INT64_MAX ? INT64_MAX : would_be));
+        vg_ev_json_int(r->j, "max",
+                       (int64_t)(r->max_rec_bytes > INT64_MAX ? INT64_MAX : r->max_rec_bytes));
+        vg_status st = append(r, NULL);
+        if (st != VG_OK)
+            return st;
+        r->counts.limits++;
+    }
+    return vg_ev_report_fail(r, VG_E_LIMIT,
+                             "records.jsonl is full (max-report-size %llu bytes): scan stopped",
+                             (unsigned long long)r->max_rec_bytes);
 }
 
 static void emit_where(vg_ev_json *j, const vg_ev_where *w) {
@@ -422,7 +456,7 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
         vg_ev_json_str(j, "kind", f->kind);
     vg_ev_json_str(j, "outcome", outcome);
     uint64_t s = 0;
-    if ((st = append(r, &s)) != VG_OK)
+    if ((st = append_line(r, &s, true)) != VG_OK)
         return st;
     r->counts.examined++;
     r->counts.outcomes[oi]++;
@@ -487,7 +521,7 @@ vg_status vg_ev_report_error(vg_ev_report *r, const vg_ev_where *where, const ch
     vg_ev_json_str(r->j, "reason", reason ? reason : "unknown");
     if (err)
         vg_ev_json_int(r->j, "errno", err);
-    if ((st = append(r, seq)) == VG_OK)
+    if ((st = append_line(r, seq, true)) == VG_OK)
         r->counts.errors++;
     return st;
 }
@@ -501,7 +535,7 @@ vg_status vg_ev_report_limit(vg_ev_report *r, const vg_ev_where *where, const ch
     vg_ev_json_str(r->j, "limit", limit ? limit : "unknown");
     vg_ev_json_int(r->j, "value", value);
     vg_ev_json_int(r->j, "max", max);
-    if ((st = append(r, seq)) == VG_OK)
+    if ((st = append_line(r, seq, true)) == VG_OK)
         r->counts.limits++;
     return st;
 }

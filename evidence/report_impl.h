@@ -94,6 +94,10 @@ struct vg_ev_report {
     uint64_t preserve_cap;
 
     uint64_t seq; /* records written */
+
+    uint64_t rec_bytes;     /* size of records.jsonl so far */
+    uint64_t max_rec_bytes; /* file, error and limit records stop here (max_report_size) */
+    bool full;              /* the max-report-size limit record is written */
     uint8_t genesis[32], prev[32];
     vg_ev_merkle merkle;
     vg_ev_json *j;

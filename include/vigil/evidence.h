@@ -19,6 +19,10 @@ extern "C" {
 #define VG_EV_FORMAT "vigil-report/1"
 /* Default per-object cap for preserved files: decryption is in memory (EVIDENCE.md §3.5). */
 #define VG_EV_PRESERVE_CAP_DEFAULT (1024ull * 1024 * 1024)
+/* Default size at which records.jsonl stops growing (vg_ev_opts.max_report_size): about
+ * 8 million file records. A hostile tree (deep paths, long archive entry names, millions of
+ * unreadable files) cannot fill the disk the reports are kept on. */
+#define VG_EV_MAX_REPORT_DEFAULT (4ull * 1024 * 1024 * 1024)
 
 /*
  * THREADS: a report handle is used by ONE writer thread. Workers hand their results to that
@@ -43,6 +47,8 @@ typedef struct vg_ev_opts {
     const char *sign_key;       /* PKCS#8 PEM Ed25519 private key (vigil keygen) (required) */
     const char *recipient_cert; /* PEM X.509 investigator certificate; NULL: no preservation */
     uint64_t preserve_cap;      /* max bytes per preserved file; 0: VG_EV_PRESERVE_CAP_DEFAULT */
+    uint64_t max_report_size;   /* records.jsonl stops near this size (see vg_ev_report_file);
+                                   0: VG_EV_MAX_REPORT_DEFAULT */
     bool write_tsq;             /* also write summary.tsq (RFC 3161 request, made offline) */
     bool write_case;            /* also write case.jsonld (CASE/UCO 1.4 JSON-LD of the findings) */
     bool summary_names;         /* list matched file paths in summary.txt (default: no names) */
@@ -136,14 +142,20 @@ const char *vg_ev_report_errmsg(const vg_ev_report *r);
 vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *info);
 
 /* A file examined; *seq (may be NULL) gets its record number for matches and preservation.
- * @return as vg_ev_report_scan_start(). */
+ * REPORT SIZE: a file, error or limit record that would take records.jsonl past
+ * max_report_size is not written; in its place comes one record {"type": "limit", "limit":
+ * "max-report-size", "value": the size it would have made, "max": max_report_size} (no path),
+ * and from then on every file, error and limit call returns VG_E_LIMIT without writing. The
+ * caller stops scanning; match, preservation and scan_end records still go in (so the file may
+ * end a little past the maximum), and the report seals as usual.
+ * @return as vg_ev_report_scan_start(); VG_E_LIMIT (the report is full, see above). */
 vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq);
 
 /* A match (file_seq must name an earlier file record; list must be a scan_start list). */
 vg_status vg_ev_report_match(vg_ev_report *r, const vg_ev_match *m, uint64_t *seq);
 
 /* An error at a place (where may be NULL for errors not tied to a file); reason is a short
- * stable text, err an errno value or 0. */
+ * stable text, err an errno value or 0. VG_E_LIMIT: the report is full (vg_ev_report_file). */
 vg_status vg_ev_report_error(vg_ev_report *r, const vg_ev_where *where, const char *reason, int err,
                              uint64_t *seq);
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_limits.sh — every resource limit of `vigil scan` hit end to end (UX_RESEARCH.md §2: a
 # limit hit is recorded, never "assumed clean"): image pixels and decoder memory, archive
-# depth, entries, expanded bytes per entry and per file, ratio; and a hash-list line longer
-# than the importers keep. Each: the default in --help, the option, exit 2 (incomplete), a
+# depth, entries, expanded bytes per entry and per file, ratio; the report's own size
+# (records.jsonl); and a hash-list line longer than the importers keep. Each: the default in --help, the option, exit 2 (incomplete), a
 # "limit" record naming the path (and the limit), the effective value in scan_start.
 . "$(dirname "$0")/lib.sh"
 : "${MKVHS:?}" "${MKARC:?}"
@@ -31,7 +31,7 @@ verified() { "$VIGIL" verify "$1"/vigil-* --pubkey "$TMP/sign.pub" >/dev/null; }
 "$VIGIL" scan --help >"$TMP/help"
 for opt in "--max-pixels N .*" "--max-image-memory SIZE .*1G" "--max-depth N .*17" \
     "--max-files N .*10000" "--max-entry-size SIZE .*" "--max-scan-size SIZE" \
-    "--max-ratio N .*" "--max-time SECONDS .*120"; do
+    "--max-ratio N .*" "--max-time SECONDS .*120" "--max-report-size SIZE .*"; do
     check "help documents $opt" grep -q -e "$opt" "$TMP/help"
 done
 
@@ -104,6 +104,27 @@ head -c 12000000 /dev/zero | tr '\0' z | gzip -9 >"$TMP/arc/zeros.gz"
 expect_rc "ratio over --max-ratio: 2" 2 vscan "$TMP/arc" --max-ratio 100 --report "$TMP/a6"
 check "max-ratio: limit record" q "$TMP/a6" 'any(r["limit"] == "max-ratio" for r in L)'
 expect_rc "ratio guard off: 0" 0 vscan "$TMP/arc" --max-ratio 0 --report "$TMP/a7"
+
+# ---- report size: records.jsonl stops at --max-report-size, the scan stops, the report seals ----
+mkdir -p "$TMP/many"
+for i in $(seq 1 400); do echo "$i" >"$TMP/many/file-with-a-longish-name-$i.txt"; done
+expect_rc "more records than --max-report-size holds: 2" 2 vscan "$TMP/many" \
+    --max-report-size 32K --report "$TMP/s1"
+check "max-report-size: one limit record, no path" q "$TMP/s1" \
+    '[(r["limit"], r["max"], "path" in r) for r in L] == [("max-report-size", 32768, False)]'
+check "max-report-size: files before it recorded, not all" \
+    q "$TMP/s1" '0 < sum(1 for r in R if r["type"] == "file") < 400'
+check "max-report-size: scan_end follows, counts the limit" \
+    q "$TMP/s1" 'R[-1]["type"] == "scan_end" and R[-1]["counts"]["limits"] == 1'
+check "max-report-size: records.jsonl stopped near it" \
+    [ "$(cat "$TMP"/s1/vigil-*/records.jsonl | wc -c)" -lt $((32768 + 2048)) ]
+check "max-report-size in scan_start" q "$TMP/s1" 'C["max-report-size"] == "32768"'
+check "full report verifies" verified "$TMP/s1"
+expect_rc "the same tree within the default: 0" 0 vscan "$TMP/many" --report "$TMP/s2"
+check "default max-report-size in scan_start" q "$TMP/s2" 'C["max-report-size"] == "4294967296"'
+check "every file recorded" q "$TMP/s2" 'sum(1 for r in R if r["type"] == "file") == 400'
+expect_rc "--max-report-size 0 refused: 4" 4 vscan "$TMP/many" --max-report-size 0 \
+    --report "$TMP/s3"
 
 # ---- hash lists: a line longer than VG_HSET_LINE_MAX (64 KiB) is a bad record ----
 {

@@ -1,0 +1,157 @@
+/*
+ * test_report_size.c — records.jsonl stops growing at max_report_size: the record that would
+ * cross it becomes one "max-report-size" limit record, later file / error / limit calls return
+ * VG_E_LIMIT and write nothing, matches of files already written and scan_end still go in, and
+ * the report seals and verifies (with the limit counted, so it reads as incomplete coverage).
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vigil/evidence.h"
+
+#include "ev_fixture.h"
+
+static char *tmp, key[600];
+static vg_ev_pubkey pub;
+
+static void setup(void) {
+    tmp = fx_tmpdir();
+    fx_keygen(tmp, "sign", &pub);
+    snprintf(key, sizeof key, "%s/sign.key", tmp);
+}
+
+static void teardown(void) {
+    fx_rmrf(tmp);
+    free(tmp);
+}
+
+TestSuite(report_size, .init = setup, .fini = teardown, .timeout = 120);
+
+static char *argv0[] = {"vigil"};
+
+/* A started report capped at max bytes, with one list "L1". */
+static vg_ev_report *open_capped(uint64_t max) {
+    vg_ev_opts o = {.parent = tmp, .sign_key = key, .max_report_size = max};
+    vg_ev_report *r = NULL;
+    cr_assert_eq(vg_ev_report_open(&r, &o, NULL), VG_OK);
+    vg_ev_list l = {.name = "L1", .entries = 1};
+    vg_ev_scan_info in = {.argc = 1, .argv = argv0, .lists = &l, .n_lists = 1};
+    cr_assert_eq(vg_ev_report_scan_start(r, &in), VG_OK);
+    return r;
+}
+
+static off_t records_size(const char *d) {
+    char p[1024];
+    struct stat s;
+    snprintf(p, sizeof p, "%s/records.jsonl", d);
+    cr_assert_eq(stat(p, &s), 0);
+    return s.st_size;
+}
+
+/* The last line of records.jsonl (malloc'd, without LF). */
+static char *last_line(const char *d) {
+    size_t n;
+    char *t = fx_read(d, "records.jsonl", &n);
+    cr_assert(n > 0 && t[n - 1] == '\n');
+    t[n - 1] = '\0';
+    char *nl = strrchr(t, '\n');
+    char *out = strdup(nl ? nl + 1 : t);
+    free(t);
+    return out;
+}
+
+static vg_ev_file file_at(const char *path, const char *outcome) {
+    vg_ev_file f = {.where = {.path = path}, .size = 1, .kind = "other", .outcome = outcome};
+    return f;
+}
+
+Test(report_size, stops_at_the_maximum_and_still_seals) {
+    const uint64_t max = 16384;
+    vg_ev_report *r = open_capped(max);
+    char *d = strdup(vg_ev_report_dir(r));
+    cr_assert_lt(records_size(d), (off_t)max, "scan_start alone fits");
+    char path[64];
+    uint64_t written = 0, matched_seq = 0;
+    vg_status st = VG_OK;
+    while (st == VG_OK && written < 10000) {
+        snprintf(path, sizeof path, "/data/file-%06llu", (unsigned long long)written);
+        vg_ev_file f = file_at(path, written == 3 ? "matched" : "clean");
+        uint64_t seq = 0;
+        off_t before = records_size(d);
+        st = vg_ev_report_file(r, &f, &seq);
+        if (st == VG_OK) {
+            cr_assert_leq(records_size(d), (off_t)max, "a written record fits");
+            written++;
+            if (written == 4) { /* a matched file: its match follows at once */
+                matched_seq = seq;
+                vg_ev_match m = {.file_seq = seq, .list = "L1", .entry = "e1", .how = "sha256"};
+                cr_assert_eq(vg_ev_report_match(r, &m, NULL), VG_OK);
+            }
+        } else {
+            cr_assert_gt(records_size(d), before, "the limit record was written instead");
+        }
+    }
+    cr_assert_eq(st, VG_E_LIMIT, "%s", vg_ev_report_errmsg(r));
+    cr_assert(strstr(vg_ev_report_errmsg(r), "max-report-size") != NULL);
+    cr_assert_gt(written, 10);
+    cr_assert_gt(matched_seq, 0);
+    char *lim = last_line(d);
+    cr_assert(strstr(lim, "\"type\":\"limit\"") && strstr(lim, "\"limit\":\"max-report-size\"") &&
+                  strstr(lim, "\"max\":16384") && !strstr(lim, "\"path\""),
+              "%s", lim);
+    free(lim);
+
+    /* Full: nothing more of a file, an error or a limit; the size does not move. */
+    off_t full = records_size(d);
+    vg_ev_file f = file_at("/data/late", "clean");
+    vg_ev_where w = {.path = "/data/late"};
+    cr_assert_eq(vg_ev_report_file(r, &f, NULL), VG_E_LIMIT);
+    cr_assert_eq(vg_ev_report_error(r, &w, "EACCES", 13, NULL), VG_E_LIMIT);
+    cr_assert_eq(vg_ev_report_limit(r, &w, "max-depth", 18, 17, NULL), VG_E_LIMIT);
+    cr_assert_eq(records_size(d), full);
+
+    cr_assert_eq(vg_ev_report_scan_end(r, true), VG_OK, "%s", vg_ev_report_errmsg(r));
+    cr_assert_eq(vg_ev_report_seal(r), VG_OK, "%s", vg_ev_report_errmsg(r));
+    vg_ev_report_free(r);
+    char *end = last_line(d);
+    cr_assert(strstr(end, "\"limits\":1") != NULL, "%s", end);
+    free(end);
+    vg_ev_verdict v = fx_verify(d, &pub, NULL, false);
+    cr_assert_eq(v.outcome, VG_EV_VERIFIED, "%s: %s", v.reason, v.detail);
+    cr_assert_eq(v.records, 1 + written + 1 + 1 + 1, "scan_start, files, match, limit, end");
+    free(d);
+}
+
+Test(report_size, one_record_larger_than_the_maximum) {
+    vg_ev_report *r = open_capped(8192);
+    char *d = strdup(vg_ev_report_dir(r));
+    char *longp = malloc(20000);
+    memset(longp, 'a', 19999);
+    longp[0] = '/';
+    longp[19999] = '\0';
+    vg_ev_file f = file_at(longp, "clean");
+    cr_assert_eq(vg_ev_report_file(r, &f, NULL), VG_E_LIMIT);
+    cr_assert_lt(records_size(d), 8192, "the long path was not written");
+    char *lim = last_line(d);
+    cr_assert(strstr(lim, "\"limit\":\"max-report-size\"") != NULL, "%s", lim);
+    free(lim);
+    cr_assert_eq(vg_ev_report_scan_end(r, true), VG_OK);
+    cr_assert_eq(vg_ev_report_seal(r), VG_OK);
+    vg_ev_report_free(r);
+    vg_ev_verdict v = fx_verify(d, &pub, NULL, false);
+    cr_assert_eq(v.outcome, VG_EV_VERIFIED, "%s: %s", v.reason, v.detail);
+    free(longp);
+    free(d);
+}
+
+Test(report_size, default_is_large) {
+    vg_ev_report *r = open_capped(0);
+    vg_ev_file f = file_at("/data/one", "clean");
+    cr_assert_eq(vg_ev_report_file(r, &f, NULL), VG_OK);
+    cr_assert_eq(VG_EV_MAX_REPORT_DEFAULT, 4ull << 30);
+    vg_ev_report_free(r);
+}
