@@ -500,7 +500,7 @@ static vg_status on_record(void *ctx, const vg_scan_rec *r) {
 }
 
 static bool incomplete(const vg_scan_stats *st, const scan_report *rep) {
-    return vg_scan_incomplete(st) || rep->not_preserved > 0 || rep->full;
+    return vg_scan_incomplete(st) || rep->not_preserved > 0 || rep->full || rep->record_limits;
 }
 
 static void summary(const struct scan_cli *s, const scan_report *rep, const vg_scan_stats *st,
@@ -529,7 +529,7 @@ static void summary(const struct scan_cli *s, const scan_report *rep, const vg_s
             printf("  %s: %llu\n", strerror(e), rep->err_by_errno[e]);
     if (rep->err_by_errno[0] && rep->err_by_errno[0] != st->errors)
         printf("  other (not a system error): %llu\n", rep->err_by_errno[0]);
-    printf("Limits hit: %llu\n", (unsigned long long)st->limits);
+    printf("Limits hit: %llu\n", (unsigned long long)(st->limits + rep->record_limits + rep->full));
     if (rep->full)
         printf("Report full: records.jsonl reached --max-report-size; scan stopped\n");
     if (rep->preserve)

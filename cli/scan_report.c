@@ -238,7 +238,10 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
         if (st == VG_OK && r->preserve && rec->n_matches)
             st = preserve(r, rec, &w, seq);
     }
-    if (st == VG_E_LIMIT && !r->full) { /* max-report-size: the writer stopped taking files */
+    if (st == VG_E_LIMIT && !vg_ev_report_full(r->ev)) {
+        r->record_limits++; /* one record too long: a limit record in its place; go on */
+        st = VG_OK;
+    } else if (st == VG_E_LIMIT && !r->full) { /* max-report-size: the scan must stop */
         r->full = true;
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));
     } else if (st != VG_OK && st != VG_E_LIMIT) {

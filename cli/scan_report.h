@@ -23,6 +23,7 @@ typedef struct scan_report {
     unsigned long long preserved, not_preserved;
     unsigned long long err_by_errno[SCAN_REPORT_ERRNOS]; /* error records; [0]: no errno */
     bool full; /* records.jsonl reached max-report-size: the scan stopped (a limit record) */
+    unsigned long long record_limits; /* records too long to write (max-record-size records) */
 } scan_report;
 
 /* Create o->parent (0700) when missing and the report folder in it, sealed with the key
@@ -35,7 +36,8 @@ int scan_report_start(scan_report *r, const char *const *roots, size_t n_roots,
                       const char *const *opts, size_t n_opts, int argc, char **argv);
 
 /* One record from the scan (and its match records). @return VG_OK or the writer's status;
- * VG_E_LIMIT with r->full set when the report is full (the scan must stop; still seal it). */
+ * VG_E_LIMIT with r->full set when the report is full (the scan must stop; still seal it). A
+ * record too long to write (VG_EV_RECORD_MAX) is counted in r->record_limits; VG_OK. */
 vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec);
 
 /* scan_end, then the seal. @return 0 or -1 (message printed). */

@@ -167,10 +167,11 @@ static vg_status begin(vg_ev_report *r, const char *type, enum report_state want
     return vg_ev_json_str(r->j, "type", type);
 }
 
-static vg_status report_full(vg_ev_report *r, uint64_t would_be);
+static vg_status refuse(vg_ev_report *r, bool too_long, uint64_t value);
 
-/* Close the record, chain it, append it as one line. A gated record (file, error, limit) that
- * would take records.jsonl past max_rec_bytes is not written: report_full() instead. */
+/* Close the record, chain it, append it as one line. A gated record (file, error, limit) longer
+ * than VG_EV_RECORD_MAX, or that would take records.jsonl past max_rec_bytes, is not written:
+ * refuse() instead. */
 static vg_status append_line(vg_ev_report *r, uint64_t *seq, bool gated) {
     const char *line;
     size_t n;
@@ -181,9 +182,11 @@ static vg_status append_line(vg_ev_report *r, uint64_t *seq, bool gated) {
     vg_status st = vg_ev_json_finish(r->j, &line, &n);
     if (st != VG_OK)
         return vg_ev_report_fail(r, st, "record not representable (bad UTF-8 text or value)");
+    if (gated && !r->full && n + 1 > VG_EV_RECORD_MAX)
+        return refuse(r, true, n + 1);
     if (gated &&
         (r->full || r->rec_bytes > r->max_rec_bytes || n + 1 > r->max_rec_bytes - r->rec_bytes))
-        return report_full(r, r->rec_bytes + n + 1);
+        return refuse(r, false, r->rec_bytes + n + 1);
     st = vg_ev_leaf(line, n, leaf);
     if (st == VG_OK)
         st = vg_ev_merkle_add(&r->merkle, leaf);
@@ -213,26 +216,36 @@ static vg_status append(vg_ev_report *r, uint64_t *seq) {
     return append_line(r, seq, false);
 }
 
-/* The first time: one limit record in place of the record that did not fit. Always VG_E_LIMIT
- * (or the failure writing that record). */
-static vg_status report_full(vg_ev_report *r, uint64_t would_be) {
+/* A limit record (no path) in place of a record not written: one record too long
+ * (max-record-size), or the first that did not fit (max-report-size: the report is full from
+ * now on). Always VG_E_LIMIT (or the failure writing that record). */
+static vg_status refuse(vg_ev_report *r, bool too_long, uint64_t value) {
     if (!r->full) {
-        r->full = true;
+        uint64_t max = too_long ? VG_EV_RECORD_MAX : r->max_rec_bytes;
+        r->full = !too_long;
         vg_ev_json_reset(r->j);
         vg_ev_json_obj(r->j, NULL);
         vg_ev_json_str(r->j, "type", "limit");
-        vg_ev_json_str(r->j, "limit", "max-report-size");
-        vg_ev_json_int(r->j, "value", (int64_t)(would_be > INT64_MAX ? INT64_MAX : would_be));
-        vg_ev_json_int(r->j, "max",
-                       (int64_t)(r->max_rec_bytes > INT64_MAX ? INT64_MAX : r->max_rec_bytes));
+        vg_ev_json_str(r->j, "limit", too_long ? "max-record-size" : "max-report-size");
+        vg_ev_json_int(r->j, "value", (int64_t)(value > INT64_MAX ? INT64_MAX : value));
+        vg_ev_json_int(r->j, "max", (int64_t)(max > INT64_MAX ? INT64_MAX : max));
         vg_status st = append(r, NULL);
         if (st != VG_OK)
             return st;
         r->counts.limits++;
     }
+    if (too_long)
+        return vg_ev_report_fail(r, VG_E_LIMIT,
+                                 "a record of %llu bytes is longer than %u (max-record-size): "
+                                 "not written",
+                                 (unsigned long long)value, (unsigned)VG_EV_RECORD_MAX);
     return vg_ev_report_fail(r, VG_E_LIMIT,
                              "records.jsonl is full (max-report-size %llu bytes): scan stopped",
                              (unsigned long long)r->max_rec_bytes);
+}
+
+bool vg_ev_report_full(const vg_ev_report *r) {
+    return r->full;
 }
 
 static void emit_where(vg_ev_json *j, const vg_ev_where *w) {

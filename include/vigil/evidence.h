@@ -23,6 +23,10 @@ extern "C" {
  * 8 million file records. A hostile tree (deep paths, long archive entry names, millions of
  * unreadable files) cannot fill the disk the reports are kept on. */
 #define VG_EV_MAX_REPORT_DEFAULT (4ull * 1024 * 1024 * 1024)
+/* The longest line (record + LF) the writer puts in records.jsonl, so a reader may refuse
+ * longer ones: a record with a path or entry names longer than that is not written (a
+ * "max-record-size" limit record instead; see vg_ev_report_file). */
+#define VG_EV_RECORD_MAX (1024u * 1024)
 
 /*
  * THREADS: a report handle is used by ONE writer thread. Workers hand their results to that
@@ -145,11 +149,16 @@ vg_status vg_ev_report_scan_start(vg_ev_report *r, const vg_ev_scan_info *info);
  * REPORT SIZE: a file, error or limit record that would take records.jsonl past
  * max_report_size is not written; in its place comes one record {"type": "limit", "limit":
  * "max-report-size", "value": the size it would have made, "max": max_report_size} (no path),
- * and from then on every file, error and limit call returns VG_E_LIMIT without writing. The
- * caller stops scanning; match, preservation and scan_end records still go in (so the file may
- * end a little past the maximum), and the report seals as usual.
- * @return as vg_ev_report_scan_start(); VG_E_LIMIT (the report is full, see above). */
+ * and from then on every file, error and limit call returns VG_E_LIMIT without writing
+ * (vg_ev_report_full() says so). The caller stops scanning; match, preservation and scan_end
+ * records still go in (so the file may end a little past the maximum), and the report seals as
+ * usual. Likewise one file, error or limit record longer than VG_EV_RECORD_MAX is not written:
+ * a {"limit": "max-record-size"} record instead, VG_E_LIMIT, and the scan may go on.
+ * @return as vg_ev_report_scan_start(); VG_E_LIMIT (not written, see above). */
 vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq);
+
+/* True once records.jsonl is full (max_report_size): file, error and limit calls write nothing. */
+bool vg_ev_report_full(const vg_ev_report *r);
 
 /* A match (file_seq must name an earlier file record; list must be a scan_start list). */
 vg_status vg_ev_report_match(vg_ev_report *r, const vg_ev_match *m, uint64_t *seq);

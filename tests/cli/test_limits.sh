@@ -126,6 +126,28 @@ check "every file recorded" q "$TMP/s2" 'sum(1 for r in R if r["type"] == "file"
 expect_rc "--max-report-size 0 refused: 4" 4 vscan "$TMP/many" --max-report-size 0 \
     --report "$TMP/s3"
 
+# A 900 KB entry name, not UTF-8, from a 1 KB tar (pax header; libarchive takes up to 1 MiB):
+# its record (the name and its _b64 twin) would be longer than any reader should accept
+# (VG_EV_RECORD_MAX), so a max-record-size limit record stands in; the scan goes on.
+mkdir -p "$TMP/longname"
+"$PY" - "$TMP/longname/names.tar" <<'EOF2'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT, errors="surrogateescape") as t:
+    for name in ("d\udcff/" * 300000 + "deep.txt", "short.txt"):
+        ti = tarfile.TarInfo(name)
+        ti.size = 3
+        t.addfile(ti, io.BytesIO(b"abc"))
+EOF2
+check "tar with a 900 KB entry name is small" [ "$(wc -c <"$TMP/longname/names.tar")" -lt 4000 ]
+expect_rc "record longer than VG_EV_RECORD_MAX: 2" 2 vscan "$TMP/longname" --report "$TMP/s4"
+check "max-record-size: limit record, no path" q "$TMP/s4" \
+    '[(r["limit"], "path" in r) for r in L] == [("max-record-size", False)]'
+check "max-record-size: the next entry recorded" \
+    q "$TMP/s4" 'any(r["type"] == "file" and disp(r).endswith("names.tar!short.txt") for r in R)'
+check "max-record-size: no line over 1 MiB" \
+    [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$TMP"/s4/vigil-*/records.jsonl)" -lt 1048576 ]
+check "report with a max-record-size record verifies" verified "$TMP/s4"
+
 # ---- hash lists: a line longer than VG_HSET_LINE_MAX (64 KiB) is a bad record ----
 {
     echo "d41d8cd98f00b204e9800998ecf84270"

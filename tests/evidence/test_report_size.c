@@ -3,6 +3,8 @@
  * cross it becomes one "max-report-size" limit record, later file / error / limit calls return
  * VG_E_LIMIT and write nothing, matches of files already written and scan_end still go in, and
  * the report seals and verifies (with the limit counted, so it reads as incomplete coverage).
+ * No line is ever longer than VG_EV_RECORD_MAX (what a reader may allow): a longer record is a
+ * "max-record-size" limit record instead, and writing goes on.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -144,6 +146,36 @@ Test(report_size, one_record_larger_than_the_maximum) {
     vg_ev_report_free(r);
     vg_ev_verdict v = fx_verify(d, &pub, NULL, false);
     cr_assert_eq(v.outcome, VG_EV_VERIFIED, "%s: %s", v.reason, v.detail);
+    free(longp);
+    free(d);
+}
+
+Test(report_size, a_record_longer_than_record_max_is_left_out_and_the_scan_goes_on) {
+    vg_ev_report *r = open_capped(0);
+    char *d = strdup(vg_ev_report_dir(r));
+    size_t len = VG_EV_RECORD_MAX + 10;
+    char *longp = malloc(len + 1);
+    memset(longp, 'b', len);
+    longp[0] = '/';
+    longp[len] = '\0';
+    vg_ev_file f = file_at(longp, "clean");
+    cr_assert_eq(vg_ev_report_file(r, &f, NULL), VG_E_LIMIT);
+    cr_assert(strstr(vg_ev_report_errmsg(r), "max-record-size") != NULL);
+    cr_assert(!vg_ev_report_full(r), "one long record does not fill the report");
+    char *lim = last_line(d);
+    cr_assert(strstr(lim, "\"limit\":\"max-record-size\"") && !strstr(lim, "\"path\""), "%s", lim);
+    free(lim);
+    vg_ev_where w = {.path = longp};
+    cr_assert_eq(vg_ev_report_error(r, &w, "EACCES", 13, NULL), VG_E_LIMIT);
+    vg_ev_file g = file_at("/data/next", "clean");
+    cr_assert_eq(vg_ev_report_file(r, &g, NULL), VG_OK, "%s", vg_ev_report_errmsg(r));
+    cr_assert_lt(records_size(d), 8192, "no long line written");
+    cr_assert_eq(vg_ev_report_scan_end(r, false), VG_OK);
+    cr_assert_eq(vg_ev_report_seal(r), VG_OK);
+    vg_ev_report_free(r);
+    vg_ev_verdict v = fx_verify(d, &pub, NULL, false);
+    cr_assert_eq(v.outcome, VG_EV_VERIFIED, "%s: %s", v.reason, v.detail);
+    cr_assert_eq(v.records, 5, "scan_start, 2 limits, file, scan_end");
     free(longp);
     free(d);
 }
