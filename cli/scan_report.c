@@ -112,6 +112,10 @@ static const char *hash_name(vg_hash_type t) {
     }
 }
 
+/* The reference's names of the 8 dihedral forms, in its order (vigil/pdq.h VG_PDQ_ORIGINAL...). */
+static const char *const dihedral_names[8] = {"original", "rotate90", "rotate180", "rotate270",
+                                              "flipx",    "flipy",    "flipplus1", "flipminus1"};
+
 static vg_status match_rec(scan_report *r, const vg_scan_rec *rec, const vg_scan_match *m,
                            uint64_t file_seq) {
     const vg_hset *h = r->lists[m->list];
@@ -127,7 +131,11 @@ static vg_status match_rec(scan_report *r, const vg_scan_rec *rec, const vg_scan
                                                 : NULL,
                       .how = hash_name(m->how),
                       .distance = (int)m->distance,
-                      .quality = rec->pdq_quality};
+                      .quality = m->trimmed ? rec->pdq_trim_quality : rec->pdq_quality};
+    if (m->how == VG_HT_PDQ) {
+        em.pdq_of = m->trimmed ? "trimmed" : "image";
+        em.dihedral = m->dihedral < 8 ? dihedral_names[m->dihedral] : NULL;
+    }
     vg_status st = vg_ev_report_match(r->ev, &em, NULL);
     if (st == VG_OK && m->how == VG_HT_PDQ)
         r->probable++;
@@ -230,6 +238,14 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
                                    : rec->n_matches ? "matched"
                                                     : "clean"};
         memcpy(f.pdq, rec->pdq, sizeof f.pdq);
+        f.pdq_screened = file && rec->pdq_screened;
+        f.has_pdq_trim = file && rec->has_pdq_trim;
+        memcpy(f.pdq_trim, rec->pdq_trim, sizeof f.pdq_trim);
+        f.pdq_trim_quality = rec->pdq_trim_quality;
+        f.trim_x = rec->trim_x;
+        f.trim_y = rec->trim_y;
+        f.trim_w = rec->trim_w;
+        f.trim_h = rec->trim_h;
         stat_fields(&f, rec);
         uint64_t seq = 0;
         st = vg_ev_report_file(r->ev, &f, &seq);
