@@ -604,7 +604,9 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         cfgp[i] = cfg[i];
     const char *const *roots = s->roots;
     size_t n_roots = s->n_roots;
-    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, argc, argv) != 0) {
+    /* The command line as run, from argv[0] (the program), not from "scan" on. */
+    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, vg_cli_argv ? vg_cli_argc : argc,
+                          vg_cli_argv ? vg_cli_argv : argv) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }

@@ -179,8 +179,7 @@ static long read_mem(void *ctx, void *buf, size_t cap) {
 
 /* Encrypt a matched item into preserved/ (the evidence writer streams it; no plaintext copy
  * on disk). What cannot be preserved is recorded, and makes the scan incomplete. */
-static vg_status preserve(scan_report *r, const vg_scan_rec *rec, const vg_ev_where *w,
-                          uint64_t seq) {
+static vg_status preserve(scan_report *r, const vg_scan_rec *rec, uint64_t seq) {
     bool done = false;
     vg_status st = VG_OK;
     if (rec->has_content_fd) {
@@ -190,10 +189,10 @@ static vg_status preserve(scan_report *r, const vg_scan_rec *rec, const vg_ev_wh
         struct mem_src src = {.p = rec->content, .n = rec->content_len};
         st = vg_ev_report_preserve_cb(r->ev, seq, read_mem, &src, &done);
     } else {
-        st = vg_ev_report_error(r->ev, w,
-                                "not preserved: content not held (archive entry "
-                                "streamed, or the file could not be opened)",
-                                0, NULL);
+        st = vg_ev_report_not_preserved(r->ev, seq,
+                                        rec->n_inner ? "content not held (archive entry streamed)"
+                                                     : "content not held (the file could not be "
+                                                       "opened)");
     }
     if (done)
         r->preserved++;
@@ -252,7 +251,7 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
         for (size_t i = 0; st == VG_OK && i < rec->n_matches; i++)
             st = match_rec(r, rec, &rec->matches[i], seq);
         if (st == VG_OK && r->preserve && rec->n_matches)
-            st = preserve(r, rec, &w, seq);
+            st = preserve(r, rec, seq);
     }
     if (st != VG_OK)
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));

@@ -4,7 +4,9 @@
 # list is re-hashed and reported with its exact PDQ; a bordered copy matches through its trimmed
 # content ("pdq_of": "trimmed", "pdq_trimmed_from"); a mirrored copy names its dihedral form;
 # --exact-decode gives the same matches; a cleared image cached with its screening hashes is
-# read again once a list gains a code near it.
+# read again once a list gains a code near it. Also: the command line starts at argv[0]; a
+# matched entry that cannot be preserved is a not_preserved record (not an error); errors are
+# grouped by errno in the summary.
 . "$(dirname "$0")/lib.sh"
 : "${MKVHS:?}" "${MKARC:?}" "${REENCODE:?}"
 PHOTOS="$VIGIL_TEST_DATA/photos"
@@ -65,6 +67,8 @@ check "a bordered copy: trimmed PDQ, its rectangle, matched through it" \
     q 'f("coffee-framed.jpg")["pdq_trimmed_from"] == {"x": 24, "y": 24, "width": 600, "height": 400} and f("coffee-framed.jpg")["pdq_trimmed_quality"] >= 50 and [x["pdq_of"] for x in m("coffee-framed.jpg")] == ["trimmed"] and m("coffee-framed.jpg")[0]["quality"] == f("coffee-framed.jpg")["pdq_trimmed_quality"]'
 check "a mirrored copy: dihedral flipy" q '[x["dihedral"] for x in m("cat-mirrored.jpg")] == ["flipy"]'
 check "digest matches carry no PDQ fields" q 'all("pdq_of" not in x and "dihedral" not in x for x in M if x["how"] != "pdq")'
+check "command line from argv[0]" \
+    q '[a["arg"] for a in R[0]["command_line"]][:2] == ["'"$VIGIL"'", "scan"]'
 check "exact-decode=no recorded" q '{"name": "exact-decode", "value": "no"} in R[0]["config"]'
 matches "$TMP/r1" >"$TMP/m1"
 
@@ -100,4 +104,39 @@ check "and matched with its exact PDQ" \
     q '"pdq" in f("grey.jpg") and [(x["entry"], x["distance"]) for x in m("grey.jpg")] == [("grey-1", 0)]'
 check "cache: report verifies" verified "$TMP/r5"
 
+# ---- a matched entry that cannot be preserved: not_preserved, not an error ----
+echo "a note on a list" >"$TMP/note.txt"
+echo "sha256 $(sha256sum "$TMP/note.txt" | cut -c1-64) note-1" >"$TMP/list3.txt"
+"$MKVHS" "$TMP/lists3.vhs" <"$TMP/list3.txt" || not_ok "list 3"
+mkdir -p "$TMP/pres"
+"$MKARC" "$TMP/pres/mail.zip" zip - - docs/note.txt="$TMP/note.txt"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/inv.key" -out "$TMP/inv.crt" \
+    -subj "/CN=test investigator" -days 2 2>/dev/null
+expect_rc "a streamed entry cannot be preserved: incomplete (3)" 3 vscan --no-cache "$TMP/pres" \
+    --hashlist "$TMP/lists3.vhs" --report "$TMP/r6" --preserve --recipient "$TMP/inv.crt"
+records "$TMP/r6"
+check "not_preserved record naming the matched entry, no error record" \
+    q '[FS[x["file_seq"]]["inner"][-1]["name"] for x in R if x["type"] == "not_preserved"] == ["docs/note.txt"] and not [x for x in R if x["type"] == "error"]'
+check "summary: not preserved 1" grep -q "^Preserved: 0 (not preserved 1)" "$TMP/out"
+check "not_preserved: report verifies" verified "$TMP/r6"
+
+# ---- errors grouped by errno in the summary (needs a user root's bypass does not cover) ----
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$TMP"
+    mkdir -p "$TMP/priv" "$TMP/r7"
+    echo a >"$TMP/priv/a.txt"
+    echo b >"$TMP/priv/b.txt"
+    echo c >"$TMP/priv/c.txt"
+    chmod 000 "$TMP/priv/a.txt" "$TMP/priv/b.txt"
+    chmod 644 "$TMP/lists3.vhs"
+    cp "$K" "$TMP/nobody.key" && chown nobody "$TMP/nobody.key" "$TMP/r7"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$VIGIL" scan --no-cache \
+        --sign-key "$TMP/nobody.key" "$TMP/priv" --hashlist "$TMP/lists3.vhs" --report "$TMP/r7" \
+        >"$TMP/out7" 2>&1
+    check "as nobody: incomplete (2)" [ $? = 2 ]
+    check "summary: errors grouped by errno" \
+        grep -Pzq "Errors: 2\n  Permission denied: 2\nLimits hit" "$TMP/out7"
+else
+    echo "skipped: the errno summary needs root and setpriv"
+fi
 finish
