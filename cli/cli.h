@@ -28,6 +28,11 @@ int vg_scan_check(int argc, char **argv);
  * LOG_ERR (set by `vigil scan --syslog` once the log is open). */
 extern bool vg_cli_syslog;
 
+/* The whole command line as main() got it (argv[0] = the program as invoked), for the report's
+ * scan_start record; sub-commands get argv from their own name on. */
+extern int vg_cli_argc;
+extern char **vg_cli_argv;
+
 /* Print "vigil: " + fmt to stderr. */
 void vg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

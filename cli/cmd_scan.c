@@ -100,6 +100,8 @@ static void scan_usage(FILE *f) {
           "      --pdq-convention full|cli  PDQ of the full-resolution pixels (default), or\n"
           "                         as Meta's C++ CLI (512x512 resize first)\n"
           "      --no-dihedral      match the PDQ as is only, not its 7 mirrored/rotated forms\n"
+          "      --exact-decode     no fast screen: compute every image's exact PDQ (slower;\n"
+          "                         matches are the same)\n"
           "      --max-depth N      archive nesting depth (default 17)\n"
           "      --max-files N      entries examined per top-level file (default 10000)\n"
           "      --max-entry-size SIZE  bytes expanded from one archive entry, and the largest\n"
@@ -186,6 +188,7 @@ enum {
     OPT_TSQ,
     OPT_CONVENTION,
     OPT_NO_DIHEDRAL,
+    OPT_EXACT_DECODE,
     OPT_VERSION
 };
 
@@ -219,6 +222,7 @@ static const struct option scan_opts[] = {
     {"tsq", no_argument, NULL, OPT_TSQ},
     {"pdq-convention", required_argument, NULL, OPT_CONVENTION},
     {"no-dihedral", no_argument, NULL, OPT_NO_DIHEDRAL},
+    {"exact-decode", no_argument, NULL, OPT_EXACT_DECODE},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -361,6 +365,8 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
             s->o.no_dihedral = true;
         else if (c == OPT_CONVENTION)
             ok = convention(optarg, s);
+        else if (c == OPT_EXACT_DECODE)
+            s->o.exact_decode = true;
         else if (c == 'q')
             s->quiet = true;
         else if (c == 'h')
@@ -438,6 +444,7 @@ static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) 
     snprintf(buf[n++], 96, "dihedral=%s", o->no_dihedral ? "no" : "yes");
     snprintf(buf[n++], 96, "preserve=%s", s->preserve ? "yes" : "no");
     snprintf(buf[n++], 96, "hashlist-signature=%s", s->list_pubkey ? "required" : "not checked");
+    snprintf(buf[n++], 96, "exact-decode=%s", o->exact_decode ? "yes" : "no");
     snprintf(buf[n++], 96, "max-depth=%u", o->limits.max_depth);
     snprintf(buf[n++], 96, "max-files=%llu", (unsigned long long)o->limits.max_files);
     snprintf(buf[n++], 96, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
@@ -610,7 +617,9 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         cfgp[i] = cfg[i];
     const char *const *roots = s->roots;
     size_t n_roots = s->n_roots;
-    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, argc, argv) != 0) {
+    /* The command line as run, from argv[0] (the program), not from "scan" on. */
+    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, vg_cli_argv ? vg_cli_argc : argc,
+                          vg_cli_argv ? vg_cli_argv : argv) != 0) {
         scan_report_close(&rep);
         return EXIT_FATAL;
     }

@@ -105,7 +105,12 @@ void vg_cli_path_err(const char *path, const char *reason) {
     }
 }
 
+int vg_cli_argc;
+char **vg_cli_argv;
+
 int main(int argc, char **argv) {
+    vg_cli_argc = argc;
+    vg_cli_argv = argv;
     if (argc < 2) {
         usage(stderr);
         return 3;

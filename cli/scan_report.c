@@ -112,6 +112,10 @@ static const char *hash_name(vg_hash_type t) {
     }
 }
 
+/* The reference's names of the 8 dihedral forms, in its order (vigil/pdq.h VG_PDQ_ORIGINAL...). */
+static const char *const dihedral_names[8] = {"original", "rotate90", "rotate180", "rotate270",
+                                              "flipx",    "flipy",    "flipplus1", "flipminus1"};
+
 static vg_status match_rec(scan_report *r, const vg_scan_rec *rec, const vg_scan_match *m,
                            uint64_t file_seq) {
     const vg_hset *h = r->lists[m->list];
@@ -127,7 +131,11 @@ static vg_status match_rec(scan_report *r, const vg_scan_rec *rec, const vg_scan
                                                 : NULL,
                       .how = hash_name(m->how),
                       .distance = (int)m->distance,
-                      .quality = rec->pdq_quality};
+                      .quality = m->trimmed ? rec->pdq_trim_quality : rec->pdq_quality};
+    if (m->how == VG_HT_PDQ) {
+        em.pdq_of = m->trimmed ? "trimmed" : "image";
+        em.dihedral = m->dihedral < 8 ? dihedral_names[m->dihedral] : NULL;
+    }
     vg_status st = vg_ev_report_match(r->ev, &em, NULL);
     if (st == VG_OK && m->how == VG_HT_PDQ)
         r->probable++;
@@ -171,8 +179,7 @@ static long read_mem(void *ctx, void *buf, size_t cap) {
 
 /* Encrypt a matched item into preserved/ (the evidence writer streams it; no plaintext copy
  * on disk). What cannot be preserved is recorded, and makes the scan incomplete. */
-static vg_status preserve(scan_report *r, const vg_scan_rec *rec, const vg_ev_where *w,
-                          uint64_t seq) {
+static vg_status preserve(scan_report *r, const vg_scan_rec *rec, uint64_t seq) {
     bool done = false;
     vg_status st = VG_OK;
     if (rec->has_content_fd) {
@@ -182,10 +189,10 @@ static vg_status preserve(scan_report *r, const vg_scan_rec *rec, const vg_ev_wh
         struct mem_src src = {.p = rec->content, .n = rec->content_len};
         st = vg_ev_report_preserve_cb(r->ev, seq, read_mem, &src, &done);
     } else {
-        st = vg_ev_report_error(r->ev, w,
-                                "not preserved: content not held (archive entry "
-                                "streamed, or the file could not be opened)",
-                                0, NULL);
+        st = vg_ev_report_not_preserved(r->ev, seq,
+                                        rec->n_inner ? "content not held (archive entry streamed)"
+                                                     : "content not held (the file could not be "
+                                                       "opened)");
     }
     if (done)
         r->preserved++;
@@ -230,13 +237,21 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
                                    : rec->n_matches ? "matched"
                                                     : "clean"};
         memcpy(f.pdq, rec->pdq, sizeof f.pdq);
+        f.pdq_screened = file && rec->pdq_screened;
+        f.has_pdq_trim = file && rec->has_pdq_trim;
+        memcpy(f.pdq_trim, rec->pdq_trim, sizeof f.pdq_trim);
+        f.pdq_trim_quality = rec->pdq_trim_quality;
+        f.trim_x = rec->trim_x;
+        f.trim_y = rec->trim_y;
+        f.trim_w = rec->trim_w;
+        f.trim_h = rec->trim_h;
         stat_fields(&f, rec);
         uint64_t seq = 0;
         st = vg_ev_report_file(r->ev, &f, &seq);
         for (size_t i = 0; st == VG_OK && i < rec->n_matches; i++)
             st = match_rec(r, rec, &rec->matches[i], seq);
         if (st == VG_OK && r->preserve && rec->n_matches)
-            st = preserve(r, rec, &w, seq);
+            st = preserve(r, rec, seq);
     }
     if (st == VG_E_LIMIT && !vg_ev_report_full(r->ev)) {
         r->record_limits++; /* one record too long: a limit record in its place; go on */

@@ -465,6 +465,18 @@ vg_status vg_ev_report_file(vg_ev_report *r, const vg_ev_file *f, uint64_t *seq)
         vg_ev_json_hex(j, "pdq", f->pdq, 32);
         vg_ev_json_int(j, "pdq_quality", f->pdq_quality);
     }
+    if (f->has_pdq_trim) {
+        vg_ev_json_hex(j, "pdq_trimmed", f->pdq_trim, 32);
+        vg_ev_json_int(j, "pdq_trimmed_quality", f->pdq_trim_quality);
+        vg_ev_json_obj(j, "pdq_trimmed_from");
+        vg_ev_json_int(j, "x", f->trim_x);
+        vg_ev_json_int(j, "y", f->trim_y);
+        vg_ev_json_int(j, "width", f->trim_w);
+        vg_ev_json_int(j, "height", f->trim_h);
+        vg_ev_json_end(j);
+    }
+    if (f->pdq_screened)
+        vg_ev_json_bool(j, "pdq_screened", true);
     if (f->kind)
         vg_ev_json_str(j, "kind", f->kind);
     vg_ev_json_str(j, "outcome", outcome);
@@ -515,6 +527,10 @@ vg_status vg_ev_report_match(vg_ev_report *r, const vg_ev_match *m, uint64_t *se
     if (pdq) {
         vg_ev_json_int(j, "distance", m->distance);
         vg_ev_json_int(j, "quality", m->quality);
+        if (m->pdq_of)
+            vg_ev_json_str(j, "pdq_of", m->pdq_of);
+        if (m->dihedral)
+            vg_ev_json_str(j, "dihedral", m->dihedral);
     }
     if ((st = append(r, seq)) == VG_OK) {
         if (pdq)

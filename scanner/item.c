@@ -14,6 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/pdq_screen.h"
+
+#include "vigil/cache.h"
+#include "vigil/pdq_screen.h"
+
 #include "scan_impl.h"
 
 #define WHOLE_HARD_CAP (1ull << 30) /* image limit when max_entry_bytes is off */
@@ -33,6 +38,8 @@ vg_status vg_scan_worker_init(struct worker *w, struct scan *s) {
         st = vg_img_dec_open(&w->img, &s->o->img);
     if (st == VG_OK)
         st = vg_pdq_open(&w->pdq);
+    if (st == VG_OK && s->o->cache && !(w->items = calloc(VG_CACHE_MAX_ITEMS, sizeof *w->items)))
+        st = VG_E_NOMEM;
     if (st != VG_OK)
         vg_scan_worker_fini(w);
     return st;
@@ -45,6 +52,7 @@ void vg_scan_worker_fini(struct worker *w) {
     vg_img_dec_free(w->img);
     vg_pdq_free(w->pdq);
     vg_match_free(&w->mb);
+    free(w->items);
     memset(w, 0, sizeof *w);
 }
 
@@ -90,73 +98,59 @@ static void emit_problem(struct worker *w, const vg_scan_rec *like, vg_scan_kind
 
 /* ---- perceptual hashing and matching ---- */
 
-struct pdq_ctx {
-    const vg_hset *h;
-    uint32_t list;
-    vg_matchbuf *mb;
-    vg_status st;
-};
-
-/* One PDQ hit: a match per pertinent entry of the code; the best dihedral per entry kept. */
-static vg_status on_pdq_hit(void *ctx, const vg_hset_hit *hit) {
-    struct pdq_ctx *c = ctx;
-    uint64_t first = 0, count = 0;
-    if (vg_hset_pdq_entries(c->h, hit->code, &first, &count) != VG_OK)
-        return VG_OK;
-    for (uint64_t e = first; e < first + count; e++) {
-        vg_hset_rec rec;
-        if (vg_hset_rec_get(c->h, e, &rec) != VG_OK || rec.known_good || rec.non_pertinent)
-            continue;
-        size_t i = 0;
-        while (i < c->mb->n && !(c->mb->m[i].how == VG_HT_PDQ && c->mb->m[i].list == c->list &&
-                                 c->mb->m[i].entry == e))
-            i++;
-        vg_scan_match m = {.list = c->list,
-                           .entry = e,
-                           .how = VG_HT_PDQ,
-                           .distance = hit->distance,
-                           .dihedral = hit->query};
-        if (i < c->mb->n) {
-            if (hit->distance < c->mb->m[i].distance)
-                c->mb->m[i] = m;
-            continue;
-        }
-        if (vg_match_push(c->mb, &m) != VG_OK)
-            return VG_E_NOMEM;
-    }
-    return VG_OK;
-}
-
-/* Search the hash and its dihedral forms in every list at the threshold. */
-static vg_status match_pdq(struct worker *w, const vg_pdq_result *res) {
+/* Search a hash (with its dihedral forms unless --no-dihedral) in every list. */
+static void match_hash(struct worker *w, vg_scan_rec *r, const uint8_t (*forms)[32],
+                       const uint8_t *one, bool trimmed) {
     const vg_scan_opts *o = w->s->o;
-    uint8_t q[VG_PDQ_NUM_DIHEDRAL][VG_PDQ_LEN];
-    size_t nq = 1;
-    memcpy(q[0], res->hash, VG_PDQ_LEN);
-    if (res->has_dihedral) {
-        memcpy(q, res->dihedral, sizeof q);
-        nq = VG_PDQ_NUM_DIHEDRAL;
-    }
-    for (size_t li = 0; li < o->n_lists; li++) {
-        struct pdq_ctx c = {.h = o->lists[li], .list = (uint32_t)li, .mb = &w->mb};
-        vg_status st = vg_hset_pdq_search_batch(o->lists[li], &q[0][0], nq, o->pdq_threshold,
-                                                VG_HSET_SEARCH_AUTO, on_pdq_hit, &c);
-        if (st != VG_OK)
-            return st;
-    }
-    return VG_OK;
+    bool all = r->has_dihedral && !o->no_dihedral;
+    if (vg_match_pdq(o->lists, o->n_lists, all ? &forms[0][0] : one, all ? VG_PDQ_NUM_DIHEDRAL : 1,
+                     o->pdq_threshold, trimmed, &w->mb) != VG_OK)
+        emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
 }
 
-/* Decode an image held whole (thumb: the thumbnail of a HEIF file held whole), hash it (with
- * its dihedral forms) and match it. A decoding failure is an error record for the same path:
- * its digests stand, its PDQ is missing. */
-static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r,
-                       bool thumb) {
+/* Match the item's PDQ and its trimmed content's (each when its quality is high enough). */
+static void match_perceptual(struct worker *w, vg_scan_rec *r, bool plain_ok, bool trim_ok) {
+    int minq = w->s->o->min_quality;
+    if (r->has_pdq && plain_ok && r->pdq_quality >= minq)
+        match_hash(w, r, r->pdq_dihedral, r->pdq, false);
+    if (r->has_pdq_trim && trim_ok && r->pdq_trim_quality >= minq)
+        match_hash(w, r, r->pdq_trim_dihedral, r->pdq_trim, true);
+}
+
+/* The screen's question to the lists (vigil/pdq_screen.h). */
+static vg_status probe_lists(void *ctx, const uint8_t *codes, size_t n, unsigned radius,
+                             bool *candidate) {
+    const vg_scan_opts *o = ((struct worker *)ctx)->s->o;
+    return vg_match_probe(o->lists, o->n_lists, codes, n, radius, candidate);
+}
+
+/* Record the exact hashes (the image's, and its content's inside uniform borders). */
+static void record_pdq(struct worker *w, const vg_pdq_hashes *h, vg_scan_rec *r) {
+    bool dih = !w->s->o->no_dihedral;
+    r->has_pdq = true;
+    memcpy(r->pdq, h->plain.hash, VG_PDQ_LEN);
+    r->pdq_quality = h->plain.quality;
+    r->has_dihedral = dih && h->plain.has_dihedral;
+    memcpy(r->pdq_dihedral, h->plain.dihedral, sizeof r->pdq_dihedral);
+    if (h->trimmed) {
+        r->has_pdq_trim = true;
+        memcpy(r->pdq_trim, h->trim.hash, VG_PDQ_LEN);
+        memcpy(r->pdq_trim_dihedral, h->trim.dihedral, sizeof r->pdq_trim_dihedral);
+        r->pdq_trim_quality = h->trim.quality;
+        r->trim_x = h->rect.x;
+        r->trim_y = h->rect.y;
+        r->trim_w = h->rect.width;
+        r->trim_h = h->rect.height;
+    }
+    match_perceptual(w, r, !h->plain.too_small, h->trimmed && !h->trim.too_small);
+}
+
+/* A HEIF thumbnail (decoded from the whole file held in data): exact PDQ, no screen. */
+static void thumb_pdq(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r) {
     vg_img img;
-    vg_status st = thumb ? vg_img_decode_thumbnail(w->img, data, n, &img)
-                         : vg_img_decode(w->img, data, n, &img);
+    vg_status st = vg_img_decode_thumbnail(w->img, data, n, &img);
     if (st == VG_E_UNSUPPORTED)
-        return; /* an image type vigil does not decode (GIF, WebP, ...): digests only */
+        return;
     if (st != VG_OK) {
         char msg[200];
         snprintf(msg, sizeof msg, "image not decoded: %s", vg_img_dec_errmsg(w->img));
@@ -169,25 +163,58 @@ static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_
                        .height = img.height,
                        .stride = img.stride,
                        .channels = img.channels};
-    vg_pdq_result res;
-    const vg_scan_opts *o = w->s->o;
-    st = vg_pdq_hash(w->pdq, &pi, o->pdq_convention, o->no_dihedral ? 0u : VG_PDQ_DIHEDRAL, &res);
+    vg_pdq_hashes h = {0};
+    st = vg_pdq_hash(w->pdq, &pi, w->s->o->pdq_convention, VG_PDQ_DIHEDRAL, &h.plain);
     vg_img_dec_wipe(w->img);
     if (st != VG_OK) {
         emit_problem(w, r, VG_SCAN_ERROR, "image not hashed: PDQ failed", 0);
         return;
     }
-    r->has_pdq = true;
-    memcpy(r->pdq, res.hash, VG_PDQ_LEN);
-    r->pdq_quality = res.quality;
-    r->has_dihedral = res.has_dihedral;
-    memcpy(r->pdq_dihedral, res.dihedral, sizeof r->pdq_dihedral);
-    if (!res.too_small && res.quality >= w->s->o->min_quality && match_pdq(w, &res) != VG_OK)
-        emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
+    record_pdq(w, &h, r);
 }
 
-static int o_min_quality(const struct worker *w) {
-    return w->s->o->min_quality;
+/*
+ * Decode an image held whole and hash it (thumb: the thumbnail of a HEIF file held whole):
+ * vg_pdq_hash_image() screens a large JPEG first, and computes the exact PDQ (with its dihedral
+ * forms, and of the content inside uniform borders) only when a list code is within the
+ * threshold + margin; that exact PDQ is then matched at the threshold. An image the screen
+ * cleared has no PDQ (pdq_screened): its screening hashes go to the cache only, flagged. A
+ * decoding failure is an error record for the same path: its digests stand, its PDQ is missing.
+ */
+static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_rec *r,
+                       bool thumb) {
+    if (thumb) {
+        thumb_pdq(w, data, n, r);
+        return;
+    }
+    const vg_scan_opts *o = w->s->o;
+    vg_pdq_screen_opts po = {.conv = o->pdq_convention,
+                             .exact_decode = o->exact_decode,
+                             .trim = !o->no_trim,
+                             .radius = o->pdq_threshold,
+                             .probe = o->n_lists ? probe_lists : NULL,
+                             .probe_ctx = w};
+    vg_pdq_hashes h;
+    vg_status st = vg_pdq_hash_image(w->img, w->pdq, data, n, &po, &h);
+    if (st == VG_E_UNSUPPORTED)
+        return; /* an image type vigil does not decode (GIF, WebP, ...): digests only */
+    if (st != VG_OK) {
+        char msg[200];
+        if (st == VG_E_NOMEM || st == VG_E_IO) /* not the decoder's: the search or memory */
+            snprintf(msg, sizeof msg, "image not hashed: %s", vg_status_str(st));
+        else
+            snprintf(msg, sizeof msg, "image not decoded: %s", vg_img_dec_errmsg(w->img));
+        emit_problem(w, r, st == VG_E_LIMIT ? VG_SCAN_LIMIT : VG_SCAN_ERROR, msg, 0);
+        return;
+    }
+    if (h.exact) {
+        record_pdq(w, &h, r);
+        return;
+    }
+    r->pdq_screened = true; /* never report a screening hash: the cache keeps them, flagged */
+    r->has_screen = h.has_screen;
+    memcpy(r->screen, h.screen, sizeof r->screen);
+    memset(&h, 0, sizeof h);
 }
 
 /* keep_matched: hand a matched item's content to the writer (a file on disk as a descriptor,
@@ -224,32 +251,45 @@ static bool has_embedded(struct worker *w, const vg_scan_rec *r, const uint8_t *
     return r->type == VG_SNIFF_PDF && vg_img_pdf_next_jpeg(data, n, &pos, &off, &len) == VG_OK;
 }
 
+/* The path and inner names of an item inside parent ("photo.jpg#exif-thumbnail"), in r.
+ * @return false when out of memory (*path and *inner are then to be freed all the same). */
+static bool name_inside(const vg_scan_rec *parent, const char *suffix, vg_scan_rec *r, char **path,
+                        const char ***inner) {
+    size_t plen = strlen(parent->path), slen = strlen(suffix);
+    *path = malloc(plen + slen + 1);
+    *inner = malloc((parent->n_inner + 1) * sizeof **inner);
+    if (!*path || !*inner)
+        return false;
+    memcpy(*path, parent->path, plen);
+    memcpy(*path + plen, suffix, slen + 1);
+    for (size_t i = 0; i < parent->n_inner; i++)
+        (*inner)[i] = parent->inner[i];
+    (*inner)[parent->n_inner] = suffix;
+    *r = *parent;
+    r->path = *path;
+    r->inner = *inner;
+    r->n_inner = parent->n_inner + 1;
+    r->has_pdq = r->has_dihedral = r->has_pdq_trim = r->pdq_screened = r->has_screen = false;
+    r->cached = r->known_good = r->has_digests = false;
+    r->matches = NULL;
+    r->n_matches = 0;
+    memset(&r->dg, 0, sizeof r->dg);
+    return true;
+}
+
 /* Hash p[0, n), found inside the item parent, as an item of its own: path and inner names get
  * the suffix ("photo.jpg#exif-thumbnail"); digests of those bytes (not for a HEIF thumbnail,
  * which has no bytes of its own), PDQ of their decode. */
 static void embedded_item(struct worker *w, const vg_scan_rec *parent, const uint8_t *p, size_t n,
                           const char *suffix, enum item_kind kind) {
-    size_t plen = strlen(parent->path), slen = strlen(suffix);
-    char *path = malloc(plen + slen + 1);
-    const char **inner = malloc((parent->n_inner + 1) * sizeof *inner);
-    vg_scan_rec r = *parent;
-    if (!path || !inner) {
+    char *path = NULL;
+    const char **inner = NULL;
+    vg_scan_rec r;
+    if (!name_inside(parent, suffix, &r, &path, &inner)) {
         emit_problem(w, parent, VG_SCAN_ERROR, "embedded image not hashed: out of memory", ENOMEM);
         goto done;
     }
-    memcpy(path, parent->path, plen);
-    memcpy(path + plen, suffix, slen + 1);
-    for (size_t i = 0; i < parent->n_inner; i++)
-        inner[i] = parent->inner[i];
-    inner[parent->n_inner] = suffix;
-    r.path = path;
-    r.inner = inner;
-    r.n_inner = parent->n_inner + 1;
     r.type = vg_sniff(p, n);
-    r.has_pdq = r.has_dihedral = r.cached = r.cacheable = r.known_good = r.has_digests = false;
-    r.matches = NULL;
-    r.n_matches = 0;
-    memset(&r.dg, 0, sizeof r.dg);
     if (kind == ITEM_EMBEDDED &&
         (vg_digest_reset(w->dg) != VG_OK || vg_digest_update(w->dg, p, n) != VG_OK ||
          vg_digest_final(w->dg, &r.dg) != VG_OK)) {
@@ -260,7 +300,22 @@ static void embedded_item(struct worker *w, const vg_scan_rec *parent, const uin
     finish_item(w, &r, p, n, kind);
 done:
     free(path);
-    free(inner);
+    free((void *)inner);
+}
+
+/* An embedded item served from the cache with its file: today's lists against its hashes. */
+static void cached_item(struct worker *w, const vg_scan_rec *parent, const vg_cache_val *v) {
+    char *path = NULL;
+    const char **inner = NULL;
+    vg_scan_rec r;
+    if (!name_inside(parent, v->suffix, &r, &path, &inner)) {
+        emit_problem(w, parent, VG_SCAN_ERROR, "embedded image not matched: out of memory", ENOMEM);
+    } else {
+        vg_scan_rec_from_cache(&r, v);
+        finish_item(w, &r, NULL, 0, ITEM_EMBEDDED);
+    }
+    free(path);
+    free((void *)inner);
 }
 
 /* Every image inside the item held whole in data, each an item of its own. A PDF's JPEGs are
@@ -296,9 +351,76 @@ static void embedded(struct worker *w, const vg_scan_rec *r, const uint8_t *data
 
 /* ---- items ---- */
 
-/* Match a hashed item, hash it perceptually when it is an image held whole, emit it; then, for
- * an outer item (a file or archive entry), the images embedded in it. An item with embedded
- * images is not cacheable: the cache keeps one row per file, and a re-scan must reach them. */
+/* What the cache keeps of an item (its screening hashes, flagged, if the screen cleared it). */
+static void cache_val(const vg_scan_rec *r, vg_cache_val *v) {
+    memset(v, 0, sizeof *v);
+    v->type = r->type;
+    v->no_digests = !r->has_digests;
+    v->dg = r->dg;
+    v->has_dihedral = r->has_dihedral;
+    if (r->has_pdq) {
+        v->has_pdq = true;
+        v->pdq_quality = r->pdq_quality;
+        memcpy(v->pdq, r->pdq_dihedral, sizeof v->pdq);
+        memcpy(v->pdq[0], r->pdq, sizeof v->pdq[0]);
+    } else if (r->pdq_screened) {
+        v->has_pdq = v->screen = v->has_dihedral = true;
+        memcpy(v->pdq, r->screen, sizeof v->pdq);
+    }
+    if (r->has_pdq_trim) {
+        v->has_trim = true;
+        v->trim_quality = r->pdq_trim_quality;
+        memcpy(v->trim, r->pdq_trim_dihedral, sizeof v->trim);
+        memcpy(v->trim[0], r->pdq_trim, sizeof v->trim[0]);
+        v->trim_x = r->trim_x;
+        v->trim_y = r->trim_y;
+        v->trim_w = r->trim_w;
+        v->trim_h = r->trim_h;
+    }
+    if (r->n_inner)
+        snprintf(v->suffix, sizeof v->suffix, "%s", r->inner[r->n_inner - 1]);
+}
+
+void vg_scan_rec_from_cache(vg_scan_rec *r, const vg_cache_val *v) {
+    r->type = v->type;
+    r->has_digests = !v->no_digests;
+    r->dg = v->dg;
+    r->cached = true;
+    r->has_dihedral = v->has_dihedral && !v->screen;
+    if (v->has_pdq && v->screen) {
+        r->pdq_screened = true; /* screening hashes: never reported, nothing to match */
+    } else if (v->has_pdq) {
+        r->has_pdq = true;
+        r->pdq_quality = v->pdq_quality;
+        memcpy(r->pdq, v->pdq[0], sizeof r->pdq);
+        memcpy(r->pdq_dihedral, v->pdq, sizeof r->pdq_dihedral);
+    }
+    if (v->has_trim) {
+        r->has_pdq_trim = true;
+        r->pdq_trim_quality = v->trim_quality;
+        memcpy(r->pdq_trim, v->trim[0], sizeof r->pdq_trim);
+        memcpy(r->pdq_trim_dihedral, v->trim, sizeof r->pdq_trim_dihedral);
+        r->trim_x = v->trim_x;
+        r->trim_y = v->trim_y;
+        r->trim_w = v->trim_w;
+        r->trim_h = v->trim_h;
+    }
+}
+
+/* Keep the item's hashes for its file's cache entry (stored once the whole file is done). */
+static void collect(struct worker *w, const vg_scan_rec *r) {
+    if (!w->collect)
+        return;
+    if (w->n_items == VG_CACHE_MAX_ITEMS || (r->pdq_screened && !r->has_screen)) {
+        w->collect = false; /* too many rows, or nothing the next scan could probe */
+        return;
+    }
+    cache_val(r, &w->items[w->n_items++]);
+}
+
+/* Match a hashed item, hash it perceptually when it is an image held whole (or match the
+ * hashes the cache kept), emit it; then, for an outer item (a file or archive entry), the
+ * images embedded in it. */
 static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, size_t n,
                         enum item_kind kind) {
     vg_match_reset(&w->mb);
@@ -306,27 +428,35 @@ static void finish_item(struct worker *w, vg_scan_rec *r, const uint8_t *whole, 
         vg_match_digests(w->s->o->lists, w->s->o->n_lists, &r->dg, &w->mb) != VG_OK)
         emit_problem(w, r, VG_SCAN_ERROR, "digest look-up failed", ENOMEM);
     r->known_good = w->mb.known_good;
-    if (whole && vg_sniff_is_image(r->type) && !r->known_good) {
+    if (whole && vg_sniff_is_image(r->type) && !r->known_good)
         perceptual(w, whole, n, r, kind == ITEM_HEIF_THUMB);
-    } else if (r->cached && r->has_pdq && !r->known_good && r->pdq_quality >= o_min_quality(w)) {
-        /* Served from the cache: today's lists against the stored hashes. */
-        vg_pdq_result res = {.quality = r->pdq_quality, .has_dihedral = r->has_dihedral};
-        memcpy(res.hash, r->pdq, VG_PDQ_LEN);
-        memcpy(res.dihedral, r->pdq_dihedral, sizeof res.dihedral);
-        if (match_pdq(w, &res) != VG_OK)
-            emit_problem(w, r, VG_SCAN_ERROR, "PDQ search failed", 0);
-    }
+    else if (r->cached && !r->known_good) /* today's lists against the stored hashes */
+        match_perceptual(w, r, true, true);
     bool emb = kind == ITEM_OUTER && whole && !r->known_good && vg_sniff_has_embedded(r->type) &&
                has_embedded(w, r, whole, n);
-    if (w->problems || emb)
+    if (w->problems)
         r->cacheable = false;
     r->matches = w->mb.m;
     r->n_matches = w->mb.n;
     if (w->s->o->keep_matched && r->n_matches)
         attach_content(w, r, whole, n);
+    collect(w, r);
     vg_scan_emit(w->s, r);
     if (emb)
         embedded(w, r, whole, n);
+}
+
+/* Store the hashes of a plain file and its embedded items when all of them are complete. */
+static void cache_file(struct worker *w, const vg_scan_rec *r) {
+    if (!w->collect || w->problems || !w->n_items)
+        return;
+    vg_cache_key k = {.dev = r->dev,
+                      .ino = r->ino,
+                      .size = r->size,
+                      .mtime_ns = r->mtime_ns,
+                      .ctime_ns = r->ctime_ns};
+    if (vg_cache_put_items(w->s->o->cache, &k, w->items, w->n_items) != VG_OK)
+        atomic_fetch_add(&w->s->cache_errors, 1);
 }
 
 /* ---- archive entries ---- */
@@ -443,10 +573,14 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
     vg_scan_rec r = base_rec(j, VG_SCAN_FILE);
     w->job = j;
     w->problems = 0;
+    w->collect = false;
+    w->n_items = 0;
     if (j->cached) {
         r = j->cached_rec;
         r.path = r.root_path = j->path;
         finish_item(w, &r, NULL, 0, ITEM_OUTER);
+        for (size_t i = 0; i < j->n_emb && !atomic_load(w->s->cancel); i++)
+            cached_item(w, &r, &j->emb[i]);
         return;
     }
     int err = 0;
@@ -475,7 +609,9 @@ void vg_scan_worker_file(struct worker *w, const struct job *j) {
         r.limit = VG_LIM_NONE;
     }
     r.cacheable = !r.changed && !vg_sniff_is_archive(r.type) && w->problems == 0;
+    w->collect = r.cacheable && w->items;
     finish_item(w, &r, keep ? w->buf : NULL, (size_t)total, ITEM_OUTER);
+    cache_file(w, &r);
     if (vg_sniff_is_archive(r.type) && !atomic_load(w->s->cancel)) {
         vg_status st = vg_arc_scan_fd(w->arc, j->fd, j->path, on_entry, w);
         if (st == VG_E_NOMEM)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vigil/digest.h"
 #include "vigil/hset.h"
@@ -27,6 +28,22 @@ void vg_match_reset(vg_matchbuf *mb);
  */
 vg_status vg_match_digests(const vg_hset *const *lists, size_t n_lists, const vg_digests *dg,
                            vg_matchbuf *mb);
+
+/*
+ * Search the nq PDQ codes q (32 bytes each: a hash and its dihedral forms, query i = form i)
+ * in every list within radius; append one match per pertinent list entry found (the nearest
+ * hash per entry kept), flagged `trimmed` when q are the trimmed content's hashes.
+ * @return VG_OK, VG_E_NOMEM or the index's search status.
+ */
+vg_status vg_match_pdq(const vg_hset *const *lists, size_t n_lists, const uint8_t *q, size_t nq,
+                       unsigned radius, bool trimmed, vg_matchbuf *mb);
+
+/*
+ * The screen's question: is any list code within radius of one of the nq codes? Sets
+ * *candidate (never clears it). @return VG_OK or the index's search status.
+ */
+vg_status vg_match_probe(const vg_hset *const *lists, size_t n_lists, const uint8_t *q, size_t nq,
+                         unsigned radius, bool *candidate);
 
 /* Append one match. @return VG_OK or VG_E_NOMEM. */
 vg_status vg_match_push(vg_matchbuf *mb, const vg_scan_match *m);

@@ -29,10 +29,12 @@ void vg_scan_opts_default(vg_scan_opts *o) {
 vg_status vg_scan_producer(const vg_scan_opts *o, const char *tool, char *buf, size_t cap) {
     const vg_arc_limits *l = &o->limits;
     int n = snprintf(buf, cap,
-                     "%s; pdq=%s; dihedral=%s; min-quality=%d; max-entry-size=%llu;"
-                     " max-scan-size=%llu; max-depth=%u; max-files=%llu; max-ratio=%u",
+                     "%s; pdq=%s; dihedral=%s; exact-decode=%s; trim=%s; min-quality=%d;"
+                     " max-entry-size=%llu; max-scan-size=%llu; max-depth=%u; max-files=%llu;"
+                     " max-ratio=%u",
                      tool, o->pdq_convention == VG_PDQ_CLI ? "cli" : "full",
-                     o->no_dihedral ? "no" : "yes", o->min_quality,
+                     o->no_dihedral ? "no" : "yes", o->exact_decode ? "yes" : "no",
+                     o->no_trim ? "no" : "yes", o->min_quality,
                      (unsigned long long)l->max_entry_bytes, (unsigned long long)l->max_total_bytes,
                      l->max_depth, (unsigned long long)l->max_files, l->max_ratio);
     return n < 0 || (size_t)n >= cap ? VG_E_LIMIT : VG_OK;
@@ -117,7 +119,7 @@ static void count(vg_scan_stats *st, const vg_scan_rec *r) {
         st->bytes += r->dg.size;
         st->images += vg_sniff_is_image(r->type);
         st->archives += vg_sniff_is_archive(r->type);
-        st->cached += r->cached;
+        st->cached += r->cached && !r->n_inner; /* embedded items come with their file */
         st->changed += r->changed;
         st->matched += r->n_matches > 0;
         st->matches += r->n_matches;
@@ -144,21 +146,6 @@ static vg_cache_key cache_key(const vg_scan_rec *r) {
                           .ctime_ns = r->ctime_ns};
 }
 
-/* Keep the hashes of a complete, unchanged plain file for the next scan. */
-static void cache_store(struct scan *s, const vg_scan_rec *r) {
-    if (!s->o->cache || r->kind != VG_SCAN_FILE || !r->cacheable || r->cached || !r->has_stat)
-        return;
-    vg_cache_key k = cache_key(r);
-    vg_cache_val v = {.type = r->type,
-                      .dg = r->dg,
-                      .has_pdq = r->has_pdq,
-                      .has_dihedral = r->has_pdq && r->has_dihedral,
-                      .pdq_quality = r->pdq_quality};
-    memcpy(v.pdq, r->pdq_dihedral, sizeof v.pdq);
-    if (vg_cache_put(s->o->cache, &k, &v) != VG_OK)
-        s->stats.cache_errors++;
-}
-
 static void writer(void *ctx, unsigned index) {
     struct scan *s = ctx;
     void *item;
@@ -166,7 +153,6 @@ static void writer(void *ctx, unsigned index) {
     while (vg_queue_pop(s->recs, &item)) {
         struct qrec *q = item;
         count(&s->stats, &q->r);
-        cache_store(s, &q->r);
         if (s->fn_status == VG_OK) {
             vg_status st = s->fn(s->ctx, &q->r);
             if (st != VG_OK) {
@@ -191,6 +177,7 @@ static void work(void *ctx, unsigned index) {
             vg_scan_worker_file(w, j);
         if (j->fd >= 0)
             close(j->fd);
+        free(j->emb);
         free(j);
     }
 }
@@ -214,18 +201,40 @@ static vg_status walk_problem(struct scan *s, const vg_walk_item *it) {
     return vg_scan_emit(s, &r) ? VG_OK : VG_E_INTERRUPTED;
 }
 
+/* Whether an item the screen cleared last time is now near a list code (probed with its
+ * screening hashes at the threshold + margin, as vigil/pdq_screen.h does): then the cache
+ * entry is a miss and the file is read and hashed exactly. A failed search counts as near. */
+static bool screen_candidate(const struct scan *s, const vg_cache_val *v) {
+    if (!v->has_pdq || !v->screen)
+        return false;
+    bool cand = false;
+    vg_status st = vg_match_probe(s->o->lists, s->o->n_lists, &v->pdq[0][0], VG_PDQ_NUM_DIHEDRAL,
+                                  s->o->pdq_threshold + VG_PDQ_SCREEN_MARGIN, &cand);
+    return cand || st != VG_OK;
+}
+
 /* A file whose key is in the cache becomes a job without a descriptor: it is not opened. */
 static bool cached_job(struct scan *s, const vg_walk_item *it) {
     vg_scan_rec r = {.kind = VG_SCAN_FILE};
     vg_scan_rec_stat(&r, &it->st);
     vg_cache_key k = cache_key(&r);
-    vg_cache_val v;
-    if (!vg_cache_get(s->o->cache, &k, &v))
+    size_t n = 0;
+    if (!vg_cache_get_items(s->o->cache, &k, s->cache_vals, VG_CACHE_MAX_ITEMS, &n))
         return false;
+    for (size_t i = 0; i < n; i++)
+        if (screen_candidate(s, &s->cache_vals[i]))
+            return false;
     struct job *j = malloc(sizeof *j + it->path_len + 1);
     if (!j)
         return false;
     memset(j, 0, sizeof *j);
+    if (n > 1 && !(j->emb = malloc((n - 1) * sizeof *j->emb))) {
+        free(j);
+        return false;
+    }
+    if (n > 1)
+        memcpy(j->emb, s->cache_vals + 1, (n - 1) * sizeof *j->emb);
+    j->n_emb = n - 1;
     j->fd = -1;
     j->st = it->st;
     j->cached = true;
@@ -233,19 +242,12 @@ static bool cached_job(struct scan *s, const vg_walk_item *it) {
     if (s->o->keep_matched && vg_walk_open(it, &j->fd, &err) != VG_OK)
         j->fd = -1; /* only for preserving a match; the record says when that failed */
     memcpy(j->path, it->path, it->path_len + 1);
-    r.type = v.type;
-    r.has_digests = true;
-    r.dg = v.dg;
-    r.cached = true;
-    r.has_pdq = v.has_pdq;
-    r.has_dihedral = v.has_dihedral;
-    memcpy(r.pdq, v.pdq[0], sizeof r.pdq);
-    memcpy(r.pdq_dihedral, v.pdq, sizeof r.pdq_dihedral);
-    r.pdq_quality = v.pdq_quality;
+    vg_scan_rec_from_cache(&r, &s->cache_vals[0]);
     j->cached_rec = r;
     if (!vg_queue_push(s->jobs, j)) {
         if (j->fd >= 0)
             close(j->fd);
+        free(j->emb);
         free(j);
     }
     return true;
@@ -306,6 +308,9 @@ static vg_status setup(struct scan *s) {
         st = vg_queue_new(&s->recs, RECS_QUEUE);
     if (st == VG_OK && !(s->workers = calloc(s->n_workers, sizeof *s->workers)))
         st = VG_E_NOMEM;
+    if (st == VG_OK && s->o->cache &&
+        !(s->cache_vals = calloc(VG_CACHE_MAX_ITEMS, sizeof *s->cache_vals)))
+        st = VG_E_NOMEM;
     for (unsigned i = 0; st == VG_OK && i < s->n_workers; i++)
         st = vg_scan_worker_init(&s->workers[i], s);
     return st;
@@ -315,6 +320,7 @@ static void teardown(struct scan *s) {
     for (unsigned i = 0; s->workers && i < s->n_workers; i++)
         vg_scan_worker_fini(&s->workers[i]);
     free(s->workers);
+    free(s->cache_vals);
     vg_queue_free(s->jobs);
     vg_queue_free(s->recs);
 }
@@ -323,6 +329,7 @@ vg_status vg_scan_run(const vg_scan_opts *o, const char *const *roots, size_t n_
                       vg_scan_fn fn, void *ctx, vg_scan_stats *stats) {
     struct scan s = {.o = o, .fn = fn, .ctx = ctx};
     atomic_init(&s.own_cancel, false);
+    atomic_init(&s.cache_errors, 0);
     s.cancel = o->cancel ? o->cancel : &s.own_cancel;
     s.n_workers = o->jobs ? o->jobs : default_jobs();
     vg_pool *wp = NULL, *writer_pool = NULL;
@@ -340,6 +347,7 @@ vg_status vg_scan_run(const vg_scan_opts *o, const char *const *roots, size_t n_
         vg_queue_close(s.recs);
     vg_pool_join(writer_pool);
     teardown(&s);
+    s.stats.cache_errors += atomic_load(&s.cache_errors);
     s.stats.interrupted = atomic_load(s.cancel) && s.fn_status == VG_OK;
     if (stats)
         *stats = s.stats;

@@ -14,14 +14,31 @@
 extern "C" {
 #endif
 
-/* What the cache keeps for one file. A plain value. */
+/* Most rows one file may have: itself and up to VG_CACHE_MAX_ITEMS - 1 embedded images (a file
+ * with more is not cached). */
+#define VG_CACHE_MAX_ITEMS 257
+
+/*
+ * What the cache keeps for one item of a file: the file itself (row 0) or an image embedded in
+ * it (rows 1..n: an EXIF or HEIF thumbnail, a PDF's JPEG), each with its suffix. A plain value.
+ */
 typedef struct vg_cache_val {
     vg_sniff_type type;
+    bool no_digests; /* a HEIF thumbnail: it has no bytes of its own, so no digests */
     vg_digests dg;
-    bool has_pdq;
+    bool has_pdq;      /* pdq[0] (and with has_dihedral pdq[1..7]) hold hashes */
     bool has_dihedral; /* pdq[1..7] are valid */
+    /* pdq[] are the SCREENING hashes of an image the fast screen cleared (vigil/pdq_screen.h),
+     * not its PDQ: never report them. A reader probes them at the threshold + margin against
+     * today's lists; a candidate makes the entry a miss (read the file, hash it exactly). */
+    bool screen;
     int pdq_quality;
     uint8_t pdq[8][32]; /* PDQ as is [0] and its 7 other dihedral forms */
+    bool has_trim;      /* exact PDQ of the content inside uniform borders (trim[0..7]) */
+    int trim_quality;
+    uint32_t trim_x, trim_y, trim_w, trim_h;
+    uint8_t trim[8][32];
+    char suffix[40]; /* an embedded item's path suffix ("#exif-thumbnail"); "" for row 0 */
 } vg_cache_val;
 
 /* The key: a file is unchanged when all five are equal (a rewrite moves mtime or ctime). */
@@ -54,11 +71,27 @@ vg_status vg_cache_open(vg_cache **out, const char *path, const char *producer, 
  */
 vg_status vg_cache_default_path(char *buf, size_t cap);
 
-/* Look a file up. @return true with *out filled when an entry with exactly this key exists. */
+/* Look a file up. @return true with *out filled when an entry with exactly this key exists and
+ * has no embedded items (else vg_cache_get_items()). */
 bool vg_cache_get(vg_cache *c, const vg_cache_key *k, vg_cache_val *out);
 
-/* Store (or replace) the entry of a file. @return VG_OK or VG_E_IO. */
+/*
+ * Look a file and its embedded items up: out[0] the file, out[1..*n) its embedded items in
+ * the order they were stored. @return true when every row is there with exactly this key and
+ * producer and they fit in cap; false (a miss) otherwise.
+ */
+bool vg_cache_get_items(vg_cache *c, const vg_cache_key *k, vg_cache_val *out, size_t cap,
+                        size_t *n);
+
+/* Store (or replace) the entry of a file without embedded items. @return VG_OK or VG_E_IO. */
 vg_status vg_cache_put(vg_cache *c, const vg_cache_key *k, const vg_cache_val *v);
+
+/*
+ * Store (or replace) a file's entry: v[0] the file, v[1..n) its embedded items (n at most
+ * VG_CACHE_MAX_ITEMS). Rows of an earlier version of the file go.
+ * @return VG_OK; VG_E_INVAL (n is 0 or too large); VG_E_IO.
+ */
+vg_status vg_cache_put_items(vg_cache *c, const vg_cache_key *k, const vg_cache_val *v, size_t n);
 
 /* Commit what is pending and close; NULL is accepted. */
 void vg_cache_close(vg_cache *c);

@@ -109,6 +109,16 @@ typedef struct vg_ev_file {
     bool has_pdq;
     uint8_t pdq[32];
     int pdq_quality;
+    /* An image with uniform borders: the exact PDQ of the content inside them, and where that
+     * content is (pixels of the decoded image): "pdq_trimmed", "pdq_trimmed_quality",
+     * "pdq_trimmed_from": {"x", "y", "width", "height"}. */
+    bool has_pdq_trim;
+    uint8_t pdq_trim[32];
+    int pdq_trim_quality;
+    uint32_t trim_x, trim_y, trim_w, trim_h;
+    /* The fast screen cleared the image (no list code near its screening hashes), so it has no
+     * exact PDQ: "pdq_screened": true. A screening hash is never written. */
+    bool pdq_screened;
     const char *kind;    /* sniffed content type ("jpeg", "png", "zip", "other", ...) */
     const char *outcome; /* "clean", "matched", "skipped", "error", "limit" */
 } vg_ev_file;
@@ -122,6 +132,11 @@ typedef struct vg_ev_match {
     const char *how;      /* "md5", "sha1", "sha256" (kind "confirmed") or "pdq" ("probable") */
     int distance;         /* PDQ Hamming distance (how = "pdq"); ignored otherwise */
     int quality;          /* PDQ quality of the file's hash (how = "pdq") */
+    /* how = "pdq", how the matching hash was derived (each written when not NULL): "pdq_of"
+     * ("image", or "trimmed": the PDQ of the content inside uniform borders) and "dihedral"
+     * (which of its 8 dihedral forms matched: "original", "rotate90", ..., "flipminus1"). */
+    const char *pdq_of;
+    const char *dihedral;
 } vg_ev_match;
 
 /*

@@ -40,6 +40,8 @@ typedef struct vg_scan_opts {
     atomic_bool *cancel; /* set (e.g. by a signal handler) to stop; the scan sets it too
                             when the record callback fails. NULL: an internal flag. */
     vg_img_limits img;   /* per-image pixels and decoder memory (0: vigil/img.h defaults) */
+    bool exact_decode;   /* never screen: every image gets its exact PDQ (vigil/pdq_screen.h) */
+    bool no_trim;        /* no second PDQ of the content inside uniform borders (vigil/trim.h) */
 } vg_scan_opts;
 
 /* What a record is about. */
@@ -57,6 +59,7 @@ typedef struct vg_scan_match {
     vg_hash_type how;  /* VG_HT_MD5 / SHA1 / SHA256 (exact, confirmed) or VG_HT_PDQ */
     unsigned distance; /* PDQ: Hamming distance; 0 for digests */
     unsigned dihedral; /* PDQ: which of the 8 dihedral forms matched (0 = as is) */
+    bool trimmed;      /* PDQ: the trimmed content's hash matched (pdq_trim), not the image's */
 } vg_scan_match;
 
 /*
@@ -82,10 +85,24 @@ typedef struct vg_scan_rec {
     int pdq_quality;
     bool has_dihedral;
     uint8_t pdq_dihedral[8][32]; /* the PDQ of the 8 dihedral forms ([0] = pdq) */
+    /* The image has uniform borders: the exact PDQ of the content inside them, at x, y, w, h
+     * (pixels of the decoded image), found by vg_trim_detect(). */
+    bool has_pdq_trim;
+    uint8_t pdq_trim[32];
+    uint8_t pdq_trim_dihedral[8][32]; /* with has_dihedral: its 8 dihedral forms ([0] = pdq_trim) */
+    int pdq_trim_quality;
+    uint32_t trim_x, trim_y, trim_w, trim_h;
+    /* The fast screen found no list code within the threshold + margin of the image's screening
+     * hashes (vigil/pdq_screen.h): no exact PDQ was computed (has_pdq is false), none can match.
+     * The screening hashes are never reported; the cache keeps them, flagged, to probe again. */
+    bool pdq_screened;
+    bool has_screen;
+    uint8_t screen[8][32];
     bool cached;     /* digests and hashes came from the cache (the file was only stat'ed) */
     bool changed;    /* size or mtime changed while it was read: hashed what was read */
     bool known_good; /* its digest is on a known-good list (perceptual hashing skipped) */
-    bool cacheable;  /* complete hashes of an unchanged plain file (what the cache keeps) */
+    bool cacheable;  /* complete hashes of an unchanged plain file, or of an image embedded in
+                        one (the cache keeps them with the file's other items) */
     const vg_scan_match *matches;
     size_t n_matches;
     /* With keep_matched, a FILE record with matches carries its content for preservation:
@@ -143,8 +160,8 @@ vg_status vg_scan_run(const vg_scan_opts *o, const char *const *roots, size_t n_
 /*
  * The producer tag of the hashes a scan with these options computes: the tool (e.g.
  * "vigil 0.1.0 build abc123") and every option that changes what is hashed or matched (PDQ
- * convention, dihedral forms, quality threshold, limits). The cache keeps it with each entry
- * and serves an entry only to a scan with the same tag.
+ * convention, dihedral forms, exact decode, trimming, quality threshold, limits). The cache keeps
+ * it with each entry and serves an entry only to a scan with the same tag.
  * @return VG_OK, or VG_E_LIMIT when cap is too small.
  */
 vg_status vg_scan_producer(const vg_scan_opts *o, const char *tool, char *buf, size_t cap);

@@ -1,6 +1,8 @@
 /* test_cache.c — the incremental cache: exact key, round trip of digests and PDQ (with and
- * without dihedral forms), and the producer tag: hashes made by another vigil or with other
- * result-affecting settings are never served; the first layout (no producer) is dropped. */
+ * without dihedral forms), screening hashes keep their flag, trimmed hashes and their
+ * rectangle, a file's embedded items (all or nothing), and the producer tag: hashes made by
+ * another vigil or with other result-affecting settings are never served; earlier layouts
+ * (no producer; one row per file) are dropped. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -160,7 +162,7 @@ Test(cache, producer_tag_names_every_result_setting) {
     cr_assert(strstr(a, "vigil 1.0 build x") != NULL);
     cr_assert_eq(vg_scan_producer(&base, "vigil 1.1 build y", b, sizeof b), VG_OK);
     cr_assert_str_neq(a, b);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 10; i++) {
         o = base;
         switch (i) {
         case 0:
@@ -187,6 +189,12 @@ Test(cache, producer_tag_names_every_result_setting) {
         case 7:
             o.limits.max_ratio = 7;
             break;
+        case 8:
+            o.exact_decode = true;
+            break;
+        case 9:
+            o.no_trim = true;
+            break;
         }
         cr_assert_eq(vg_scan_producer(&o, "vigil 1.0 build x", b, sizeof b), VG_OK);
         cr_assert_str_neq(a, b, "setting %d does not change the tag", i);
@@ -197,4 +205,97 @@ Test(cache, producer_tag_names_every_result_setting) {
     cr_assert_eq(vg_scan_producer(&o, "vigil 1.0 build x", b, sizeof b), VG_OK);
     cr_assert_str_eq(a, b);
     cr_assert_eq(vg_scan_producer(&base, "vigil 1.0 build x", b, 16), VG_E_LIMIT);
+}
+
+Test(cache, screening_hashes_keep_their_flag_and_trimmed_hashes_their_rectangle) {
+    vg_cache *c = open_as("p");
+    vg_cache_val in = sample(true), out;
+    in.screen = true;
+    cr_assert_eq(vg_cache_put(c, &key, &in), VG_OK);
+    cr_assert(vg_cache_get(c, &key, &out));
+    cr_assert(out.has_pdq && out.screen && out.has_dihedral && !out.has_trim);
+    cr_assert_arr_eq(out.pdq, in.pdq, sizeof in.pdq);
+    in = sample(true);
+    in.has_trim = true;
+    in.trim_quality = 64;
+    in.trim_x = 24, in.trim_y = 25, in.trim_w = 600, in.trim_h = 401;
+    for (size_t d = 0; d < 8; d++)
+        memset(in.trim[d], (int)(0x40 + d), sizeof in.trim[d]);
+    cr_assert_eq(vg_cache_put(c, &key, &in), VG_OK);
+    cr_assert(vg_cache_get(c, &key, &out));
+    cr_assert_not(out.screen, "an exact PDQ replaced the screening hashes");
+    cr_assert(out.has_trim);
+    cr_assert_eq(out.trim_quality, 64);
+    cr_assert(out.trim_x == 24 && out.trim_y == 25 && out.trim_w == 600 && out.trim_h == 401);
+    cr_assert_arr_eq(out.trim, in.trim, sizeof in.trim);
+    vg_cache_close(c);
+}
+
+Test(cache, a_file_and_its_embedded_items_all_or_nothing) {
+    vg_cache *c = open_as("p");
+    vg_cache_val in[3] = {sample(true), sample(false), sample(true)}, out[4];
+    in[1].no_digests = true; /* a HEIF thumbnail */
+    snprintf(in[1].suffix, sizeof in[1].suffix, "#heif-thumbnail");
+    snprintf(in[2].suffix, sizeof in[2].suffix, "#jpeg@1234");
+    in[2].pdq_quality = 71;
+    cr_assert_eq(vg_cache_put_items(c, &key, in, 3), VG_OK);
+    size_t n = 0;
+    cr_assert_not(vg_cache_get(c, &key, out), "vg_cache_get is for files without items");
+    cr_assert_not(vg_cache_get_items(c, &key, out, 2, &n), "more rows than room: a miss");
+    cr_assert(vg_cache_get_items(c, &key, out, 4, &n));
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(out[0].suffix, "");
+    cr_assert_str_eq(out[1].suffix, "#heif-thumbnail");
+    cr_assert_str_eq(out[2].suffix, "#jpeg@1234");
+    cr_assert(out[1].no_digests && !out[0].no_digests && !out[2].no_digests);
+    cr_assert_eq(out[2].pdq_quality, 71);
+    cr_assert_arr_eq(out[2].dg.sha256, in[2].dg.sha256, sizeof in[2].dg.sha256);
+    /* A new version of the file with one row: the old items go. */
+    vg_cache_key k2 = key;
+    k2.mtime_ns++;
+    cr_assert_eq(vg_cache_put(c, &k2, &in[0]), VG_OK);
+    cr_assert_not(vg_cache_get_items(c, &key, out, 4, &n));
+    cr_assert(vg_cache_get_items(c, &k2, out, 4, &n));
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vg_cache_put_items(c, &key, in, 0), VG_E_INVAL);
+    cr_assert_eq(vg_cache_put_items(c, &key, in, VG_CACHE_MAX_ITEMS + 1), VG_E_INVAL);
+    vg_cache_close(c);
+}
+
+Test(cache, a_missing_item_row_is_a_miss) {
+    vg_cache *c = open_as("p");
+    vg_cache_val in[3] = {sample(true), sample(true), sample(true)}, out[4];
+    cr_assert_eq(vg_cache_put_items(c, &key, in, 3), VG_OK);
+    vg_cache_close(c);
+    sqlite3 *d;
+    cr_assert_eq(sqlite3_open(db, &d), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(d, "DELETE FROM items WHERE idx=1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(d);
+    c = open_as("p");
+    size_t n = 0;
+    cr_assert_not(vg_cache_get_items(c, &key, out, 4, &n));
+    vg_cache_close(c);
+}
+
+Test(cache, the_one_row_per_file_layout_is_dropped) {
+    char sub[140];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    cr_assert_eq(mkdir(sub, 0700), 0);
+    sqlite3 *d;
+    cr_assert_eq(sqlite3_open(db, &d), SQLITE_OK);
+    cr_assert_eq(
+        sqlite3_exec(d, "CREATE TABLE hashes(dev INTEGER, ino INTEGER);", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(d);
+    vg_cache *c = open_as("p");
+    vg_cache_close(c);
+    cr_assert_eq(sqlite3_open(db, &d), SQLITE_OK);
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_prepare_v2(d, "SELECT count(*) FROM sqlite_master WHERE name='hashes'", -1,
+                                    &q, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(d);
 }
