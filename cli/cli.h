@@ -18,6 +18,7 @@ int vg_cmd_keygen(int argc, char **argv);
 int vg_cmd_verify(int argc, char **argv);
 int vg_cmd_scan(int argc, char **argv);
 int vg_cmd_config(int argc, char **argv);
+int vg_cmd_bench(int argc, char **argv);
 
 /* `vigil config check`: read and check the settings as `vigil scan argv...` would (lists
  * opened, signing key loaded, nothing scanned) and print the effective settings.

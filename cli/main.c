@@ -36,6 +36,8 @@ static const struct command commands[] = {
     {"verify", vg_cmd_verify, "check a sealed evidence report against a pinned public key"},
     {"scan", vg_cmd_scan, "find known files and images under paths; write a report"},
     {"config", vg_cmd_config, "check a settings file (/etc/vigil/vigil.conf) for scheduled scans"},
+    {"bench", vg_cmd_bench,
+     "measure this device: hashing, look-ups and scan rates (synthetic data)"},
 };
 
 static void usage(FILE *f) {
