@@ -7,7 +7,7 @@
 #                             [--root DIR --build-dir DIR]   (tests: install into DIR, no build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-prefix=/usr/local root="" build="" enable_timer=0 cron=0
+prefix="" root="" build="" enable_timer=0 cron=0
 while [ $# -gt 0 ]; do
     case $1 in
     --prefix) prefix=$2; shift 2 ;;
@@ -23,15 +23,26 @@ say() { echo "install.sh: $*"; }
 
 if [ -z "$build" ]; then
     scripts/bootstrap
-    cmake --preset release -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+    cmake --preset release -DCMAKE_INSTALL_PREFIX="${prefix:-/usr/local}" >/dev/null
     cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)"
     build=build/release
-else
-    prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 fi
-DESTDIR="$root" cmake --install "$build"
-vigil="$root$prefix/bin/vigil"
+cached() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
+# The prefix given here wins over the one the build was configured with: cmake --install
+# writes it into the units and the cron line (packaging/install_units.cmake).
+prefix=${prefix:-$(cached CMAKE_INSTALL_PREFIX)}
+DESTDIR="$root" cmake --install "$build" --prefix "$prefix"
+bindir=$(cached CMAKE_INSTALL_BINDIR) unitdir=$(cached VIGIL_SYSTEMD_DIR)
+case $bindir in /*) ;; *) bindir=$prefix/${bindir:-bin} ;; esac
+case $unitdir in /*) ;; *) unitdir=$prefix/${unitdir:-lib/systemd/system} ;; esac
+vigil="$root$bindir/vigil"
 examples="$root$prefix/share/doc/vigil/examples"
+say "installed $bindir/vigil; systemd units in $unitdir"
+case $unitdir in
+/usr/lib/systemd/system | /lib/systemd/system | /usr/local/lib/systemd/system | /etc/systemd/system) ;;
+*) say "systemd does not read $unitdir: run systemctl link $unitdir/vigil-scan.service" \
+    "$unitdir/vigil-scan.timer" ;;
+esac
 
 install -d -m 0755 "$root/etc/vigil"
 if [ -e "$root/etc/vigil/vigil.conf" ]; then
