@@ -1,8 +1,8 @@
 /*
  * cmd_config.c — `vigil config check [--config FILE]`: check a settings file the way a
  * scheduled scan would read it (every key, value, list and the signing key), without scanning,
- * and print the effective settings. Secrets are never printed: the signing key by its path and
- * key id only.
+ * and print the effective settings. Secrets are never printed: keys and the recipient's
+ * certificate by path (and key id) only.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,8 +15,9 @@ static void config_usage(FILE *f) {
     fputs("Usage: vigil config check [--config FILE]\n"
           "Check a settings file for `vigil scan` (default " VG_CONF_DEFAULT ") as a\n"
           "scheduled scan reads it: every key and value, that the paths, hash lists, report\n"
-          "folder and signing key are set, that every hash list opens and the key loads.\n"
-          "Print the effective settings; the signing key only by its path and key id.\n\n"
+          "folder and signing key are set, that every hash list opens (and verifies against\n"
+          "hashlist-pubkey when set), that the keys and the recipient certificate load.\n"
+          "Print the effective settings; keys and certificates only by path and key id.\n\n"
           "  -c, --config FILE   the settings file to check\n"
           "  -h, --help          show this help\n\n"
           "Errors name the file and line: FILE:LINE: reason.\n"

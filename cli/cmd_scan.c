@@ -46,8 +46,9 @@ struct scan_cli {
     size_t n_excl, n_excl_dir;
     const char *report;
     const char *key;
-    const char *list_pubkey; /* --hashlist-pubkey: lists must carry a signature by this key */
-    vg_ev_opts ev;           /* the report: key, recipient, case.jsonld, summary.tsq */
+    const char *list_pubkey;      /* --hashlist-pubkey: lists must carry a signature by this key */
+    const char *recipient_origin; /* "FILE:LINE" of a recipient from the settings file */
+    vg_ev_opts ev;                /* the report: key, recipient, case.jsonld, summary.tsq */
     bool preserve;
     const char *cache_path; /* --cache FILE, or the default */
     bool no_cache;
@@ -229,6 +230,7 @@ static const struct option scan_opts[] = {
     VG_OPS_LONGOPTS,
     {NULL, 0, NULL, 0}};
 static const char *const scan_list_opts[] = {"hashlist", "exclude", "exclude-dir", NULL};
+#define SCAN_SHORTOPTS "j:qh"
 
 static bool convention(const char *arg, struct scan_cli *s) {
     if (!strcmp(arg, "full") || !strcmp(arg, "cli")) {
@@ -326,7 +328,7 @@ static bool add_list(struct scan_cli *s, int which, const char **arr, size_t *n,
 static int parse_opts(struct scan_cli *s, int argc, char **argv) {
     int c, idx = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "j:qh", scan_opts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, SCAN_SHORTOPTS, scan_opts, &idx)) != -1) {
         bool ok = true;
         const char *origin = scan_ops_origin(&s->ops, optind);
         const char *name = c == 'j' ? "jobs" : idx >= 0 ? scan_opts[idx].name : "?";
@@ -356,7 +358,7 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
         else if (c == OPT_PRESERVE)
             s->preserve = true;
         else if (c == OPT_RECIPIENT)
-            s->ev.recipient_cert = optarg;
+            s->ev.recipient_cert = optarg, s->recipient_origin = origin;
         else if (c == OPT_CASE)
             s->ev.write_case = true;
         else if (c == OPT_TSQ)
@@ -389,6 +391,8 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
         s->roots = (const char *const *)s->ops.conf.path;
         s->n_roots = s->ops.conf.n_path;
     }
+    if (!s->preserve && s->recipient_origin) /* the file's recipient, preservation off */
+        s->ev.recipient_cert = NULL;
     if (!s->n_roots || !s->n_lists || !s->report || !s->key ||
         s->preserve != (s->ev.recipient_cert != NULL)) {
         vg_cli_err("scan: %s (try 'vigil scan --help')",
@@ -413,61 +417,59 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
 /* Where settings came from: the settings file and its lines ("jobs.source=FILE:LINE") for each
  * setting in effect from it; the others came from the command line (recorded as such) or are
  * defaults. */
-static size_t config_sources(const struct scan_cli *s, char buf[][96], size_t n, size_t cap) {
+static void config_sources(const struct scan_cli *s, vg_conf_text *t) {
     const vg_conf *c = &s->ops.conf;
     if (!s->ops.config)
-        return n;
-    if (n < cap)
-        snprintf(buf[n++], 96, "config=%s", s->ops.config);
-    for (size_t i = 0; i < c->n_opt && n < cap; i++) {
+        return;
+    vg_conf_text_add(t, "config=%s", s->ops.config);
+    for (size_t i = 0; i < c->n_opt; i++) {
         const char *key = c->opt[i] + 2;
         size_t len = strcspn(key, "=");
-        bool overridden = false;
+        bool overridden = c->off && c->off[i]; /* switched off on the command line */
         for (size_t j = 0; j < s->n_cmdline_set && !overridden; j++)
             overridden = strlen(s->cmdline_set[j]) == len && !strncmp(s->cmdline_set[j], key, len);
         if (!overridden)
-            snprintf(buf[n++], 96, "%.*s.source=%s", (int)len, key, c->origin[i]);
+            vg_conf_text_add(t, "%.*s.source=%s", (int)len, key, c->origin[i]);
     }
-    for (size_t i = 0; s->roots == (const char *const *)c->path && i < c->n_path && n < cap; i++)
-        snprintf(buf[n++], 96, "path.source=%s", c->path_origin[i]);
-    return n;
+    for (size_t i = 0; s->roots == (const char *const *)c->path && i < c->n_path; i++)
+        vg_conf_text_add(t, "path.source=%s", c->path_origin[i]);
 }
 
-/* The effective configuration, for the scan_start record. */
-static size_t config_text(const struct scan_cli *s, char buf[][96], size_t cap) {
+/* The effective configuration, for the scan_start record (each value whole, never cut). */
+static void config_text(const struct scan_cli *s, vg_conf_text *t) {
     const vg_scan_opts *o = &s->o;
-    size_t n = 0;
-    snprintf(buf[n++], 96, "jobs=%u", o->jobs);
-    snprintf(buf[n++], 96, "pdq-threshold=%u", o->pdq_threshold);
-    snprintf(buf[n++], 96, "min-quality=%d", o->min_quality);
-    snprintf(buf[n++], 96, "pdq-convention=%s", o->pdq_convention == VG_PDQ_CLI ? "cli" : "full");
-    snprintf(buf[n++], 96, "dihedral=%s", o->no_dihedral ? "no" : "yes");
-    snprintf(buf[n++], 96, "preserve=%s", s->preserve ? "yes" : "no");
-    snprintf(buf[n++], 96, "hashlist-signature=%s", s->list_pubkey ? "required" : "not checked");
-    snprintf(buf[n++], 96, "exact-decode=%s", o->exact_decode ? "yes" : "no");
-    snprintf(buf[n++], 96, "max-depth=%u", o->limits.max_depth);
-    snprintf(buf[n++], 96, "max-files=%llu", (unsigned long long)o->limits.max_files);
-    snprintf(buf[n++], 96, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
-    snprintf(buf[n++], 96, "max-scan-size=%llu", (unsigned long long)o->limits.max_total_bytes);
-    snprintf(buf[n++], 96, "max-ratio=%u", o->limits.max_ratio);
-    snprintf(buf[n++], 96, "max-time-ms=%llu", (unsigned long long)o->limits.max_time_ms);
-    snprintf(
-        buf[n++], 96, "max-pixels=%llu",
+    vg_conf_text_add(t, "jobs=%u", o->jobs);
+    vg_conf_text_add(t, "pdq-threshold=%u", o->pdq_threshold);
+    vg_conf_text_add(t, "min-quality=%d", o->min_quality);
+    vg_conf_text_add(t, "pdq-convention=%s", o->pdq_convention == VG_PDQ_CLI ? "cli" : "full");
+    vg_conf_text_add(t, "dihedral=%s", o->no_dihedral ? "no" : "yes");
+    vg_conf_text_add(t, "preserve=%s", s->preserve ? "yes" : "no");
+    vg_conf_text_add(t, "hashlist-signature=%s", s->list_pubkey ? "required" : "not checked");
+    vg_conf_text_add(t, "exact-decode=%s", o->exact_decode ? "yes" : "no");
+    vg_conf_text_add(t, "max-depth=%u", o->limits.max_depth);
+    vg_conf_text_add(t, "max-files=%llu", (unsigned long long)o->limits.max_files);
+    vg_conf_text_add(t, "max-entry-size=%llu", (unsigned long long)o->limits.max_entry_bytes);
+    vg_conf_text_add(t, "max-scan-size=%llu", (unsigned long long)o->limits.max_total_bytes);
+    vg_conf_text_add(t, "max-ratio=%u", o->limits.max_ratio);
+    vg_conf_text_add(t, "max-time-ms=%llu", (unsigned long long)o->limits.max_time_ms);
+    vg_conf_text_add(
+        t, "max-pixels=%llu",
         (unsigned long long)(o->img.max_pixels ? o->img.max_pixels : VG_IMG_MAX_PIXELS_DEFAULT));
-    snprintf(buf[n++], 96, "max-image-memory=%llu",
-             (unsigned long long)(o->img.max_bytes ? o->img.max_bytes : VG_IMG_MAX_BYTES_DEFAULT));
-    snprintf(buf[n++], 96, "max-report-size=%llu",
-             (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
-                                                        : VG_EV_MAX_REPORT_DEFAULT));
-    snprintf(buf[n++], 96, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
-    snprintf(buf[n++], 96, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
-    snprintf(buf[n++], 96, "cache=%s", o->cache ? "yes" : "no");
-    for (size_t i = 0; i < s->n_excl && n < cap; i++)
-        snprintf(buf[n++], 96, "exclude=%s", s->excl[i]);
-    for (size_t i = 0; i < s->n_excl_dir && n < cap; i++)
-        snprintf(buf[n++], 96, "exclude-dir=%s", s->excl_dir[i]);
-    n = config_sources(s, buf, n, cap);
-    return scan_ops_config_text(&s->ops, buf, n, cap);
+    vg_conf_text_add(
+        t, "max-image-memory=%llu",
+        (unsigned long long)(o->img.max_bytes ? o->img.max_bytes : VG_IMG_MAX_BYTES_DEFAULT));
+    vg_conf_text_add(t, "max-report-size=%llu",
+                     (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
+                                                                : VG_EV_MAX_REPORT_DEFAULT));
+    vg_conf_text_add(t, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
+    vg_conf_text_add(t, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
+    vg_conf_text_add(t, "cache=%s", o->cache ? "yes" : "no");
+    for (size_t i = 0; i < s->n_excl; i++)
+        vg_conf_text_add(t, "exclude=%s", s->excl[i]);
+    for (size_t i = 0; i < s->n_excl_dir; i++)
+        vg_conf_text_add(t, "exclude-dir=%s", s->excl_dir[i]);
+    config_sources(s, t);
+    scan_ops_config_text(&s->ops, t);
 }
 
 /* ---- progress and summary ---- */
@@ -610,19 +612,21 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.jobs = n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
     }
-    char cfg[MAX_ARGS * 4 + 32][96];
-    const char *cfgp[MAX_ARGS * 4 + 32];
-    size_t ncfg = config_text(s, cfg, sizeof cfg / sizeof cfg[0]);
-    for (size_t i = 0; i < ncfg; i++)
-        cfgp[i] = cfg[i];
+    vg_conf_text cfg = {0};
+    config_text(s, &cfg);
     const char *const *roots = s->roots;
     size_t n_roots = s->n_roots;
     /* The command line as run, from argv[0] (the program), not from "scan" on. */
-    if (scan_report_start(&rep, roots, n_roots, cfgp, ncfg, vg_cli_argv ? vg_cli_argc : argc,
-                          vg_cli_argv ? vg_cli_argv : argv) != 0) {
+    if (cfg.nomem)
+        vg_cli_err("scan: out of memory");
+    if (cfg.nomem ||
+        scan_report_start(&rep, roots, n_roots, (const char *const *)cfg.s, cfg.n,
+                          vg_cli_argv ? vg_cli_argc : argc, vg_cli_argv ? vg_cli_argv : argv)) {
+        vg_conf_text_free(&cfg);
         scan_report_close(&rep);
         return EXIT_FATAL;
     }
+    vg_conf_text_free(&cfg);
     vg_slog_start(&s->ops.log, s->ops.config, n_roots, s->n_lists, rep.dir);
     struct progress p = {
         .rep = &rep, .log = &s->ops.log, .tty = !s->quiet && isatty(STDERR_FILENO)};
@@ -657,7 +661,7 @@ static int scan_with(struct scan_cli *s, vg_hset **hs, int argc, char **argv) {
 int vg_cmd_scan(int argc, char **argv) {
     struct scan_cli s = {0};
     vg_scan_opts_default(&s.o);
-    int rc = scan_ops_config(&s.ops, scan_opts, scan_list_opts, argc, argv) != 0
+    int rc = scan_ops_config(&s.ops, scan_opts, SCAN_SHORTOPTS, scan_list_opts, argc, argv) != 0
                  ? -1
                  : parse_opts(&s, s.ops.argc, s.ops.argv);
     if (rc == 0 && (rc = scan_ops_begin(&s.ops)) != 0) {
@@ -704,10 +708,33 @@ static int check_key(const struct scan_cli *s) {
     return 0;
 }
 
+/* The other keys, by path and what they are, never their contents: the list supplier's public
+ * key (every list's signature was checked by open_lists()) and the investigator's certificate. */
+static int check_other_keys(const struct scan_cli *s) {
+    char id[17], err[256];
+    const char *transport, *why;
+    if (s->list_pubkey) {
+        if (vg_hset_key_id(s->list_pubkey, id, err, sizeof err) != VG_OK) {
+            vg_cli_path_err(s->list_pubkey, err);
+            return -1;
+        }
+        printf("hashlist-pubkey = %s (Ed25519, key id %s; every list's signature verifies)\n",
+               s->list_pubkey, id);
+    }
+    if (s->ev.recipient_cert) {
+        if (vg_ev_recipient_check(s->ev.recipient_cert, &transport, &why) != VG_OK) {
+            vg_cli_path_err(s->ev.recipient_cert, why);
+            return -1;
+        }
+        printf("recipient = %s (X.509 certificate, %s)\n", s->ev.recipient_cert, transport);
+    }
+    return 0;
+}
+
 int vg_scan_check(int argc, char **argv) {
     struct scan_cli s = {0};
     vg_scan_opts_default(&s.o);
-    int rc = scan_ops_config(&s.ops, scan_opts, scan_list_opts, argc, argv) != 0
+    int rc = scan_ops_config(&s.ops, scan_opts, SCAN_SHORTOPTS, scan_list_opts, argc, argv) != 0
                  ? -1
                  : parse_opts(&s, s.ops.argc, s.ops.argv);
     vg_hset *hs[MAX_ARGS] = {0};
@@ -722,12 +749,17 @@ int vg_scan_check(int argc, char **argv) {
         printf("report = %s\n", s.report);
         rc = check_key(&s);
     }
+    if (rc == 0)
+        rc = check_other_keys(&s);
     if (rc == 0) {
-        char cfg[MAX_ARGS * 4 + 32][96];
-        size_t n = config_text(&s, cfg, sizeof cfg / sizeof cfg[0]);
+        vg_conf_text cfg = {0};
+        config_text(&s, &cfg);
         puts("effective settings, as a scan's report records them:");
-        for (size_t i = 0; i < n; i++)
-            printf("  %s\n", cfg[i]);
+        for (size_t i = 0; i < cfg.n; i++)
+            printf("  %s\n", cfg.s[i]);
+        if (cfg.nomem)
+            rc = -1, vg_cli_err("config: out of memory");
+        vg_conf_text_free(&cfg);
     }
     for (size_t i = 0; i < s.n_lists; i++)
         vg_hset_close(hs[i]);

@@ -64,6 +64,8 @@ void vg_conf_free(vg_conf *c) {
     free(c->origin);
     free(c->path);
     free(c->path_origin);
+    free(c->off);
+    free(c->kept);
     memset(c, 0, sizeof *c);
 }
 
@@ -102,9 +104,14 @@ static bool is_list(const struct load *l, const char *key) {
     return false;
 }
 
+/* Options a settings file never holds and that never switch anything off. */
+static bool is_meta(const char *name) {
+    return !strcmp(name, "help") || !strcmp(name, "version") || !strcmp(name, "config") ||
+           !strcmp(name, "no-config");
+}
+
 static const struct option *find_opt(const struct load *l, const char *key) {
-    if (!strcmp(key, "help") || !strcmp(key, "version") || !strcmp(key, "config") ||
-        !strcmp(key, "no-config"))
+    if (is_meta(key))
         return NULL;
     for (const struct option *o = l->known; o->name; o++)
         if (!strcmp(o->name, key))
@@ -221,23 +228,162 @@ vg_status vg_conf_load(vg_conf *c, const char *path, const struct option *known,
 
 /* ---- merging with the command line ---- */
 
-vg_status vg_conf_merge(const vg_conf *c, int argc, char **argv, int *out_argc, char ***out) {
-    size_t n = 1 + c->n_opt + (size_t)(argc > 1 ? argc - 1 : 0);
-    char **v = calloc(n + 1, sizeof *v);
-    if (!v)
+/* The table's option named exactly name (len bytes), or NULL. */
+static const struct option *named(const struct option *known, const char *name, size_t len) {
+    for (const struct option *o = known; o->name; o++)
+        if (strlen(o->name) == len && !strncmp(o->name, name, len))
+            return o;
+    return NULL;
+}
+
+/* The yes/no option opposite to name (len bytes): "no-X" <-> "X". NULL when there is none. */
+static const struct option *opposite(const struct option *known, const char *name, size_t len) {
+    const struct option *o;
+    if (len > 3 && !strncmp(name, "no-", 3))
+        o = named(known, name + 3, len - 3);
+    else {
+        char buf[128];
+        if (len + 4 > sizeof buf)
+            return NULL;
+        snprintf(buf, sizeof buf, "no-%.*s", (int)len, name);
+        o = named(known, buf, len + 3);
+    }
+    return o && o->has_arg == no_argument && !is_meta(o->name) ? o : NULL;
+}
+
+/* Whether the token "-xyz" (short options) ends with one that takes the next token as value. */
+static bool short_takes_next(const char *tok, const char *shortopts) {
+    for (const char *p = tok + 1; *p; p++) {
+        const char *d = strchr(shortopts, *p);
+        if (d && d[1] == ':')
+            return p[1] == '\0'; /* "-j 4" takes the next; "-j4" holds its value */
+    }
+    return false;
+}
+
+/* Mark every earlier "--name" (or its short form "-x", when short is not 0) in v[0..upto)
+ * (file options and command-line tokens) dropped. */
+static void drop_before(vg_conf *c, char **v, bool *gone, size_t upto, const char *name,
+                        int short_opt) {
+    for (size_t k = 0; k < upto; k++) {
+        bool is_long = !strncmp(v[k], "--", 2) && !strcmp(v[k] + 2, name);
+        bool is_short = short_opt && v[k][0] == '-' && v[k][1] == short_opt && !v[k][2];
+        if (gone[k] || !(is_long || is_short))
+            continue;
+        gone[k] = true;
+        if (k < c->n_opt)
+            c->off[k] = true;
+    }
+}
+
+/* Drop the file's "--name" settings (a command-line option opposite to them wins). */
+static void drop_file(vg_conf *c, bool *gone, const char *name) {
+    drop_before(c, c->opt, gone, c->n_opt, name, 0);
+}
+
+/* The option's short letter, when it has one in shortopts, else 0. */
+static int short_of(const struct option *o, const char *shortopts) {
+    return o->val > ' ' && o->val < 127 && o->val != ':' && strchr(shortopts, o->val) ? o->val : 0;
+}
+
+/* One command-line token v[i] (i >= n_opt): @return how many following tokens are its value. */
+static size_t switch_off(vg_conf *c, const struct option *known, const char *shortopts, char **v,
+                         bool *gone, size_t i) {
+    const char *tok = v[i];
+    if (tok[0] != '-' || tok[1] == '\0')
+        return 0;
+    if (tok[1] != '-')
+        return short_takes_next(tok, shortopts) ? 1 : 0;
+    const char *name = tok + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const struct option *o = named(known, name, len), *opp = opposite(known, name, len);
+    if (!o && opp && !eq) { /* --no-KEY / --KEY: switch KEY off */
+        gone[i] = true;
+        drop_before(c, v, gone, i, opp->name, short_of(opp, shortopts));
+        return 0;
+    }
+    if (o && opp) /* e.g. --cache FILE against the file's no-cache */
+        drop_file(c, gone, opp->name);
+    return o && o->has_arg == required_argument && !eq ? 1 : 0;
+}
+
+vg_status vg_conf_merge(vg_conf *c, const struct option *known, const char *shortopts, int argc,
+                        char **argv, int *out_argc, char ***out) {
+    size_t n_cli = (size_t)(argc > 1 ? argc - 1 : 0), total = c->n_opt + n_cli;
+    char **all = calloc(total + 1, sizeof *all), **v = calloc(total + 2, sizeof *v);
+    bool *gone = calloc(total + 1, sizeof *gone);
+    free(c->off);
+    free(c->kept);
+    c->off = calloc(c->n_opt + 1, sizeof *c->off);
+    c->kept = calloc(c->n_opt + 1, sizeof *c->kept);
+    c->n_kept = 0;
+    if (!all || !v || !gone || !c->off || !c->kept) {
+        free(all);
+        free(v);
+        free(gone);
         return VG_E_NOMEM;
-    v[0] = argv[0];
+    }
     for (size_t i = 0; i < c->n_opt; i++)
-        v[1 + i] = c->opt[i];
-    for (int i = 1; i < argc; i++)
-        v[c->n_opt + (size_t)i] = argv[i];
+        all[i] = c->opt[i];
+    for (size_t i = 0; i < n_cli; i++)
+        all[c->n_opt + i] = argv[1 + i];
+    for (size_t i = c->n_opt; i < total && strcmp(all[i], "--") != 0; i++)
+        i += switch_off(c, known, shortopts, all, gone, i);
+    size_t n = 0;
+    v[n++] = argv[0];
+    for (size_t i = 0; i < total; i++) {
+        if (gone[i])
+            continue;
+        if (i < c->n_opt)
+            c->kept[c->n_kept++] = i;
+        v[n++] = all[i];
+    }
+    free(all);
+    free(gone);
     *out_argc = (int)n;
     *out = v;
     return VG_OK;
 }
 
 const char *vg_conf_origin(const vg_conf *c, int optind_now) {
-    if (optind_now < 2 || (size_t)optind_now > c->n_opt + 1)
+    if (optind_now < 2 || (size_t)optind_now > c->n_kept + 1)
         return NULL;
-    return c->origin[optind_now - 2];
+    return c->origin[c->kept[optind_now - 2]];
+}
+
+/* ---- the effective settings as text ---- */
+
+void vg_conf_text_add(vg_conf_text *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, started above */
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *str = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (str) {
+        va_start(ap, fmt);
+        vsnprintf(str, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (str && t->n == t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 32;
+        char **ns = realloc(t->s, nc * sizeof *ns);
+        if (ns) {
+            t->s = ns;
+            t->cap = nc;
+        }
+    }
+    if (!str || t->n == t->cap) {
+        free(str);
+        t->nomem = true;
+        return;
+    }
+    t->s[t->n++] = str;
+}
+
+void vg_conf_text_free(vg_conf_text *t) {
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    memset(t, 0, sizeof *t);
 }

@@ -67,8 +67,8 @@ static int which_config(scan_ops *o, const struct option *table, int argc, char 
     return 0;
 }
 
-int scan_ops_config(scan_ops *o, const struct option *table, const char *const *lists, int argc,
-                    char **argv) {
+int scan_ops_config(scan_ops *o, const struct option *table, const char *shortopts,
+                    const char *const *lists, int argc, char **argv) {
     memset(o, 0, sizeof *o);
     o->nice = -1;
     o->lock.fd = -1;
@@ -82,7 +82,7 @@ int scan_ops_config(scan_ops *o, const struct option *table, const char *const *
             return -1;
         }
     }
-    if (vg_conf_merge(&o->conf, argc, argv, &o->argc, &o->argv) != VG_OK) {
+    if (vg_conf_merge(&o->conf, table, shortopts, argc, argv, &o->argc, &o->argv) != VG_OK) {
         vg_cli_err("scan: out of memory");
         return -1;
     }
@@ -155,21 +155,15 @@ bool scan_ops_opt(scan_ops *o, int c, const char *arg, const char *origin) {
     }
 }
 
-size_t scan_ops_config_text(const scan_ops *o, char buf[][96], size_t n, size_t cap) {
-    if (n < cap)
-        snprintf(buf[n++], 96, "syslog=%s", o->syslog ? "yes" : "no");
-    if (n < cap)
-        snprintf(buf[n++], 96, "keep-reports=%u", o->keep_reports);
-    if (n < cap && o->nice >= 0)
-        snprintf(buf[n++], 96, "nice=%d", o->nice);
-    if (n < cap && o->io_class)
-        snprintf(buf[n++], 96, "ionice=%s:%d", o->io_class == 3 ? "idle" : "best-effort",
-                 o->io_level);
-    if (n < cap && o->lock.fd >= 0) { /* a long path is cut: the record keeps what fits */
-        const char *p = o->lock_path ? o->lock_path : o->lock_buf;
-        snprintf(buf[n++], 96, "lock=%.90s", p);
-    }
-    return n;
+void scan_ops_config_text(const scan_ops *o, vg_conf_text *t) {
+    vg_conf_text_add(t, "syslog=%s", o->syslog ? "yes" : "no");
+    vg_conf_text_add(t, "keep-reports=%u", o->keep_reports);
+    if (o->nice >= 0)
+        vg_conf_text_add(t, "nice=%d", o->nice);
+    if (o->io_class)
+        vg_conf_text_add(t, "ionice=%s:%d", o->io_class == 3 ? "idle" : "best-effort", o->io_level);
+    if (o->lock.fd >= 0)
+        vg_conf_text_add(t, "lock=%s", o->lock_path ? o->lock_path : o->lock_buf);
 }
 
 /* ---- starting: priority, syslog, lock ---- */

@@ -49,6 +49,9 @@ enum {
     "                         command-line options win, a list option given here replaces\n" \
     "                         the file's list, its paths are used when no PATH is given\n" \
     "      --no-config        read no settings file\n"                                     \
+    "      --no-KEY           switch off a yes/no setting KEY (--no-syslog, --no-preserve,\n" \
+    "                         --no-follow-symlinks, ...); --dihedral undoes no-dihedral,\n"  \
+    "                         --cache FILE undoes no-cache\n"                              \
     "      --syslog           log start, each match and error, and the end to syslog\n"    \
     "      --lock FILE        lock file (default: one per settings file, in /run/vigil\n"  \
     "                         as root); another run holding it: exit 8\n"                  \
@@ -77,12 +80,14 @@ typedef struct scan_ops {
 /*
  * Find --config FILE / --no-config on the command line (before "--"), read the settings file
  * (the default one only if it exists), and build the argument vector to parse: the file's
- * options, then the command line's (vg_conf_merge()), in o->argc / o->argv.
- * @param[in] table  the command's getopt table; lists: its repeatable options.
+ * options, then the command line's (vg_conf_merge(): --no-KEY switches a yes/no setting off),
+ * in o->argc / o->argv.
+ * @param[in] table  the command's getopt table; shortopts: its short options; lists: its
+ *                   repeatable options.
  * @return 0, or -1 with the error (FILE:LINE: reason) printed.
  */
-int scan_ops_config(scan_ops *o, const struct option *table, const char *const *lists, int argc,
-                    char **argv);
+int scan_ops_config(scan_ops *o, const struct option *table, const char *shortopts,
+                    const char *const *lists, int argc, char **argv);
 
 /* "FILE:LINE" of the option getopt_long just returned, or NULL (the command line). */
 const char *scan_ops_origin(const scan_ops *o, int optind_now);
@@ -95,8 +100,8 @@ void scan_ops_bad_value(const char *origin, const char *name, const char *arg);
 bool scan_ops_opt(scan_ops *o, int c, const char *arg, const char *origin);
 
 /* Append this module's settings ("syslog=yes", "keep-reports=30", ...) to the scan_start
- * configuration buf[n..cap). @return the new count. */
-size_t scan_ops_config_text(const scan_ops *o, char buf[][96], size_t n, size_t cap);
+ * configuration t. */
+void scan_ops_config_text(const scan_ops *o, vg_conf_text *t);
 
 /*
  * Before anything is opened: lower the CPU and I/O priority (only ever lowered; a failure is

@@ -69,13 +69,14 @@ static size_t collect_lists(scan_report *r, vg_ev_list *out, size_t cap) {
 int scan_report_start(scan_report *r, const char *const *roots, size_t n_roots,
                       const char *const *opts, size_t n_opts, int argc, char **argv) {
     vg_ev_list lists[256];
-    vg_ev_kv kv[160];
-    char names[160][32];
+    /* every setting, whole: names and values as long as they are (ops) */
+    vg_ev_kv *kv = calloc(n_opts + 1, sizeof *kv);
+    char **names = calloc(n_opts + 1, sizeof *names);
     size_t nkv = 0;
-    for (size_t i = 0; i < n_opts && nkv < 160; i++) {
+    for (size_t i = 0; kv && names && i < n_opts; i++) {
         const char *eq = strchr(opts[i], '=');
-        size_t len = eq ? (size_t)(eq - opts[i]) : strlen(opts[i]);
-        snprintf(names[nkv], sizeof names[nkv], "%.*s", (int)len, opts[i]);
+        if (!(names[i] = strndup(opts[i], eq ? (size_t)(eq - opts[i]) : strlen(opts[i]))))
+            break;
         kv[nkv].name = names[nkv];
         kv[nkv].value = eq ? eq + 1 : "";
         nkv++;
@@ -90,11 +91,19 @@ int scan_report_start(scan_report *r, const char *const *roots, size_t n_roots,
                           .n_config = nkv,
                           .lists = lists,
                           .n_lists = collect_lists(r, lists, 256)};
-    if (vg_ev_report_scan_start(r->ev, &in) != VG_OK) {
+    int rc = 0;
+    if (nkv < n_opts) {
+        vg_cli_err("scan: out of memory");
+        rc = -1;
+    } else if (vg_ev_report_scan_start(r->ev, &in) != VG_OK) {
         vg_cli_path_err(r->dir, vg_ev_report_errmsg(r->ev));
-        return -1;
+        rc = -1;
     }
-    return 0;
+    for (size_t i = 0; names && i < nkv; i++)
+        free(names[i]);
+    free(names);
+    free(kv);
+    return rc;
 }
 
 static const char *hash_name(vg_hash_type t) {

@@ -92,6 +92,18 @@ const uint8_t *vg_ev_recipient_fingerprint(const vg_ev_recipient *rc) {
     return rc->fp;
 }
 
+vg_status vg_ev_recipient_check(const char *pem_path, const char **transport, const char **why) {
+    vg_ev_recipient *rc = NULL;
+    *transport = NULL;
+    vg_status st = vg_ev_recipient_load(pem_path, &rc, why);
+    if (st == VG_OK)
+        *transport = vg_ev_recipient_transport(rc);
+    else if (!*why)
+        *why = vg_status_str(st);
+    vg_ev_recipient_free(rc);
+    return st;
+}
+
 /* ---- a BIO that reads through the caller's callback, enforcing the cap ---- */
 
 struct src {

@@ -150,6 +150,17 @@ typedef struct vg_ev_match {
  */
 vg_status vg_ev_report_open(vg_ev_report **out, const vg_ev_opts *opts, const char **err);
 
+/*
+ * Load an investigator's certificate as vg_ev_report_open() does for recipient_cert, to check
+ * it without a report (`vigil config check`): PEM X.509 with an RSA >= 2048-bit or EC P-256 key.
+ * @param[out] transport  on success, the key transport a report would record (static string:
+ *                        "rsa-oaep-sha256" or "ecdh-p256-sha256kdf").
+ * @param[out] why        on failure, a static reason.
+ * @return VG_OK; VG_E_IO (unreadable); VG_E_FORMAT (not a usable certificate); VG_E_NOMEM.
+ *         Thread-safe.
+ */
+vg_status vg_ev_recipient_check(const char *pem_path, const char **transport, const char **why);
+
 /* The report folder's path; valid until vg_ev_report_free(). */
 const char *vg_ev_report_dir(const vg_ev_report *r);
 /* The report id (UUID text); valid until vg_ev_report_free(). */
