@@ -221,6 +221,9 @@ static bool cached_job(struct scan *s, const vg_walk_item *it) {
     size_t n = 0;
     if (!vg_cache_get_items(s->o->cache, &k, s->cache_vals, VG_CACHE_MAX_ITEMS, &n))
         return false;
+    /* Preserving matches needs an embedded image's bytes, which only a read of the file has. */
+    if (n > 1 && s->o->keep_matched)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (screen_candidate(s, &s->cache_vals[i]))
             return false;

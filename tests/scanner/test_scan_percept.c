@@ -29,7 +29,7 @@
 
 struct rec {
     char path[512];
-    bool has_pdq, has_pdq_trim, screened, has_screen, cached, has_digests;
+    bool has_pdq, has_pdq_trim, screened, has_screen, cached, has_digests, content;
     uint8_t pdq[32], sha256[32];
     uint32_t trim[4];
     size_t n_matches;
@@ -41,6 +41,7 @@ static char root[256], tree[300], cache_db[300];
 static struct rec recs[MAX_REC];
 static size_t n_rec;
 static vg_hset *hs;
+static bool keep_matched; /* vg_scan_opts.keep_matched for run_with() */
 
 static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
     (void)sb, (void)flag, (void)ftw;
@@ -56,6 +57,7 @@ static void setup(void) {
     cr_assert_eq(mkdir(tree, 0700), 0, "%s", strerror(errno));
     n_rec = 0;
     hs = NULL;
+    keep_matched = false;
 }
 
 static void teardown(void) {
@@ -79,6 +81,7 @@ static vg_status record(void *ctx, const vg_scan_rec *r) {
     o->has_screen = r->has_screen;
     o->cached = r->cached;
     o->has_digests = r->has_digests;
+    o->content = r->content_len > 0 || r->has_content_fd;
     memcpy(o->pdq, r->pdq, 32);
     memcpy(o->sha256, r->dg.sha256, 32);
     o->trim[0] = r->trim_x, o->trim[1] = r->trim_y, o->trim[2] = r->trim_w, o->trim[3] = r->trim_h;
@@ -209,6 +212,7 @@ static vg_scan_stats run_with(bool exact_decode, bool cache) {
     vg_scan_opts_default(&o);
     o.jobs = 1;
     o.exact_decode = exact_decode;
+    o.keep_matched = keep_matched;
     const vg_hset *lists[] = {hs};
     o.lists = lists;
     o.n_lists = 1;
@@ -428,6 +432,14 @@ Test(scan_percept, a_photo_with_an_exif_thumbnail_is_served_from_the_cache_with_
     cr_assert_eq(t->n_matches, 1);
     cr_assert_eq(t->m[0].how, VG_HT_SHA256);
     cr_assert_eq(find("phone.jpg")->n_matches, 0);
+    cr_assert_not(t->content, "no content to preserve unless asked");
+    /* Preserving matches: an embedded image's bytes are needed, so the file is read again. */
+    keep_matched = true;
+    st = run_with(false, true);
+    t = find("phone.jpg#exif-thumbnail");
+    cr_assert_not(t->cached);
+    cr_assert_eq(st.cached, 0);
+    cr_assert(t->n_matches == 1 && t->content);
     free(exif);
     free(thumb);
     free(q);
