@@ -105,6 +105,17 @@ expect_rc "ratio over --max-ratio: 2" 2 vscan "$TMP/arc" --max-ratio 100 --repor
 check "max-ratio: limit record" q "$TMP/a6" 'any(r["limit"] == "max-ratio" for r in L)'
 expect_rc "ratio guard off: 0" 0 vscan "$TMP/arc" --max-ratio 0 --report "$TMP/a7"
 
+# ---- per-file read size: digests stream, so no limit; an image too large to decode is one ----
+mkdir -p "$TMP/big"
+cp "$PHOTOS/sk_rocket.jpg" "$TMP/big/r.jpg"
+head -c 3000000 /dev/urandom >"$TMP/big/plain.bin"
+expect_rc "files over --max-entry-size and --max-scan-size: 2 (the image)" 2 vscan "$TMP/big" \
+    --max-entry-size 64K --max-scan-size 1M --report "$TMP/b1"
+check "image over max-entry-size: limit record, digests kept" q "$TMP/b1" \
+    'any(r["limit"] == "max-entry-size" and disp(r).endswith("r.jpg") for r in L) and any(r["type"] == "file" and r["path"].endswith("r.jpg") and r["sha256"] == "'"$(sha256sum <"$TMP/big/r.jpg" | cut -c1-64)"'" and "pdq" not in r for r in R)'
+check "plain file over every size limit: hashed whole, no limit" q "$TMP/b1" \
+    'any(r["type"] == "file" and r["path"].endswith("plain.bin") and r["size"] == 3000000 and r["sha256"] == "'"$(sha256sum <"$TMP/big/plain.bin" | cut -c1-64)"'" for r in R) and not any(disp(r).endswith("plain.bin") for r in L)'
+
 # ---- report size: records.jsonl stops at --max-report-size, the scan stops, the report seals ----
 mkdir -p "$TMP/many"
 for i in $(seq 1 400); do echo "$i" >"$TMP/many/file-with-a-longish-name-$i.txt"; done

@@ -58,6 +58,10 @@ static void exercise(vg_hset *x) {
     for (uint64_t i = 0; i < in.n_entries && i < 256; i++)
         vg_hset_rec_get(x, i, &r);
     static const vg_hash_type t[3] = {VG_HT_MD5, VG_HT_SHA1, VG_HT_SHA256};
+    uint8_t keys[VHS_D_N * 16][32] = {{0}};
+    vg_hset_query q[VHS_D_N * 16 + 1];
+    uint64_t want[VHS_D_N * 16][2];
+    size_t nq = 0;
     for (int d = 0; d < VHS_D_N; d++)
         for (uint64_t i = 0; i < x->dg[d].n && i < 32; i++) {
             uint8_t key[32];
@@ -65,9 +69,25 @@ static void exercise(vg_hset *x) {
             vg_hset_lookup(x, t[d], key, x->dg[d].klen, &first, &count);
             for (uint64_t e = first; e < first + count && e < first + 8; e++)
                 vg_hset_rec_get(x, e, &r);
+            for (int flip = 0; flip < 2 && i < 8; flip++) { /* the batch must agree */
+                memcpy(keys[nq], key, x->dg[d].klen);
+                if (flip)
+                    keys[nq][x->dg[d].klen - 1] ^= 1;
+                vg_hset_lookup(x, t[d], keys[nq], x->dg[d].klen, &want[nq][0], &want[nq][1]);
+                q[nq] = (vg_hset_query){.type = t[d], .hash = keys[nq], .len = x->dg[d].klen};
+                nq++;
+            }
             key[x->dg[d].klen - 1] ^= 1;
             vg_hset_lookup(x, t[d], key, x->dg[d].klen, &first, &count);
         }
+    if (vg_hset_lookup_batch(x, q, nq) != VG_OK)
+        abort();
+    for (size_t i = 0; i < nq; i++)
+        if (q[i].count != want[i][1] || (want[i][1] && q[i].first != want[i][0]))
+            abort();
+    q[0] = (vg_hset_query){.type = VG_HT_MD5, .hash = keys[0], .len = 3}; /* a wrong length */
+    if (vg_hset_lookup_batch(x, q, 1) != VG_E_INVAL || q[0].count != 0)
+        abort();
     for (uint64_t i = 0; i < in.n_keys[3] && i < 4; i++) {
         const uint8_t *c = vg_hset_pdq_code(x, i);
         vg_hset_pdq_entries(x, i, &first, &count);
