@@ -36,14 +36,18 @@ static unsigned char *slurp(const char *path, size_t *n) {
 }
 
 static vg_trim_opts maybe_opts; /* -t / -f: try other thresholds for vg_trim_maybe() */
+static bool plain_pdq;          /* -p 1: the screening hash is plain PDQ of the reduced pixels */
 
 static int hash_img(vg_pdq *pq, const vg_img *im, struct hashes *h) {
     vg_pdq_image pi = {im->pixels, im->width, im->height, im->stride, im->channels};
     vg_trim_rect r;
     memset(h, 0, sizeof *h);
     h->denom = im->scale_denom;
-    if (vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &h->plain) != VG_OK ||
-        vg_trim_detect(&pi, NULL, &r, &h->trimmed) != VG_OK ||
+    vg_status st = h->denom == 1 || plain_pdq
+                       ? vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &h->plain)
+                       : vg_pdq_hash_reduced(pq, &pi, im->full_width, im->full_height, h->denom,
+                                             VG_PDQ_DIHEDRAL, &h->plain);
+    if (st != VG_OK || vg_trim_detect(&pi, NULL, &r, &h->trimmed) != VG_OK ||
         vg_trim_maybe(&pi, &maybe_opts, &h->maybe))
         return -1;
     if (h->trimmed) {
@@ -98,6 +102,8 @@ int main(int argc, char **argv) {
             maybe_opts.tolerance = (unsigned)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "-f"))
             maybe_opts.min_match = strtod(argv[i + 1], NULL);
+        else if (!strcmp(argv[i], "-p"))
+            plain_pdq = argv[i + 1][0] == '1';
     }
     vg_img_dec *dec;
     vg_pdq *pq;

@@ -17,6 +17,31 @@ extern "C" {
 #endif
 
 /*
+ * THE SCREEN AND ITS MARGIN. A JPEG whose sides are both >= 4 x VG_PDQ_SCREEN_MIN_SIDE (512 px)
+ * is first decoded DCT-scaled (vg_img_decode_screen(): luma only, fast IDCT, the largest of 1/8,
+ * 1/4 that keeps both sides >= 128 px), and vg_pdq_hash_reduced() estimates its exact PDQ and 8
+ * dihedral hashes from that copy. The probe asks the lists for codes within radius +
+ * VG_PDQ_SCREEN_MARGIN (16) of those 8. By the triangle inequality the screen loses no match of
+ * the exact hash as long as d(screening, exact) <= margin for each dihedral hash.
+ * Evidence (bench/bench_screen -m 128, largest of the 8 distances per image) over 320 JPEGs:
+ * the corpus photos, Meta's bridge images (bridge-mods, dih, misc), 234 copies of the corpus
+ * photos (re-encoded q85/q60, progressive, 75% resize, 10% crop, 90-degree rotation, mirror,
+ * grey, 4% border, letterbox, caption bar, frame, 2x and 1.6x upscales) and 56 copies upscaled
+ * past 4096 px (plain, progressive, mirrored + rotated 3 degrees, border, caption, mid-size,
+ * grey). At the scales the screen uses: 1/4: 75 images, mean 2.9, max 6 bits; 1/8: 127 images,
+ * mean 2.4, max 12 bits (a caption-bar copy of kde_summer_1am; max 4 over the images without a
+ * border). 16 leaves 4 bits above the worst case; 31 + 16 = 47 still suits 16 x 16-bit
+ * multi-index hashing (per-slot radius 2).
+ * Why the estimate and not plain PDQ of the small copy (the previous screen, bench_screen -p 1,
+ * same 320 JPEGs): that drifts 14.4 mean / 34 max bits at 1/4 and 13.3 / 38 at 1/8, because the
+ * small copy's blur window and sample points are not the exact path's; it forced 1/2 scaling on
+ * 1-4 MP photos, whose decode costs almost as much as a full one. 1/2 is not used (mean 3.1,
+ * max 12 on images of 256-511 px, whose full decode is cheap anyway).
+ * tests/hashing/test_pdq_screen.c checks the bound on copies it makes and that matches are
+ * never lost. Cost (bench/bench_hash): see the README's performance section.
+ */
+
+/*
  * Asks the caller's lists: is any code that could be reported within `radius` of one of the n
  * codes (32 bytes each)? Set *candidate (it starts false). Any status but VG_OK stops the work
  * and is returned by vg_pdq_hash_image().
@@ -62,10 +87,11 @@ typedef struct vg_pdq_hashes {
  * Decode an image held in memory and hash it. Without a probe (or with exact_decode, the CLI
  * convention, or a format other than JPEG) this is: full decode, exact PDQ with 8 dihedral
  * hashes, and with opts->trim the exact PDQ of the trimmed content when there is a border.
- * With a probe, a JPEG is first decoded for screening (vg_img_decode_screen(): DCT-scaled
- * luma) and hashed the same way (plain and trimmed, 8 dihedral each); the probe is asked for
- * codes within radius + margin of those 8 or 16 screening hashes; only when it says yes is the
- * exact work done. If the screening decode fails, the exact work runs (and reports the error).
+ * With a probe, a JPEG large enough (see above) is first decoded for screening and its 8
+ * dihedral hashes estimated (vg_pdq_hash_reduced()); with opts->trim, an image whose reduced copy
+ * may have a border (vg_trim_maybe()) goes straight to the exact work. The probe is asked for
+ * codes within radius + margin of those 8 screening hashes; only when it says yes is the exact
+ * work done. If the screening decode fails, the exact work runs (and reports the error).
  * The pixels are wiped (vg_img_dec_wipe()) before returning.
  * @param[in]  d, p  the caller's decoder and hasher (reused buffers; one per thread).
  * @param[in]  buf, n  the encoded image, borrowed for the call.

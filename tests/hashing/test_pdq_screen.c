@@ -240,6 +240,14 @@ Test(pdq_screen, never_loses_a_match_grey_jpeg, .timeout = 240) {
     check_photo("kde_Grey_2560x1600.jpg", 0);
 }
 
+Test(pdq_screen, never_loses_a_match_flow, .timeout = 240) {
+    check_photo("kde_Flow_720x1440.jpg", 0);
+}
+
+Test(pdq_screen, never_loses_a_match_hubble, .timeout = 240) {
+    check_photo("sk_hubble_deep_field.jpg", 0);
+}
+
 /* ---- the paths ---- */
 
 static uint8_t *data(const char *rel, size_t *n) {
@@ -283,7 +291,7 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     vg_pdq_hashes h;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK);
     cr_assert_eq(l.calls, 1);
-    cr_assert(h.screened && !h.exact && h.screen_denom == 2);
+    cr_assert(h.screened && !h.exact && h.screen_denom == 8, "1600 / 8 = 200 >= 128");
     cr_assert(h.has_screen, "the screening hashes are given for a cache");
     vg_pdq_hashes e;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, NULL, &e), VG_OK);
@@ -303,8 +311,29 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     free(b);
 }
 
+Test(pdq_screen, screened_at_a_quarter_or_an_eighth) {
+    /* Both sides >= 4 x 128 px: the largest of 1/8, 1/4 keeping both sides >= 128 px. */
+    static const struct {
+        const char *file;
+        unsigned denom;
+    } want[] = {{"photos/kde_Kite_2560x1600.jpg", 8},
+                {"photos/kde_Flow_720x1440.jpg", 4},
+                {"photos/sk_hubble_deep_field.jpg", 4}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        size_t n;
+        uint8_t *b = data(want[i].file, &n);
+        struct list l = {0};
+        vg_pdq_screen_opts o = {.probe = probe, .probe_ctx = &l};
+        vg_pdq_hashes h;
+        cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK, "%s", want[i].file);
+        cr_expect(h.screened && !h.exact && l.calls == 1, "%s", want[i].file);
+        cr_expect_eq(h.screen_denom, want[i].denom, "%s", want[i].file);
+        free(b);
+    }
+}
+
 Test(pdq_screen, small_jpeg_and_png_are_not_screened) {
-    const char *files[] = {"photos/sk_rocket.jpg", "photos/kde_Flow_720x1440.jpg",
+    const char *files[] = {"photos/sk_rocket.jpg", "photos/kde_Autumn_screenshot.jpg",
                            "photos/sk_astronaut.png", "photos/kde_MilkyWay_1080x1920.png"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         size_t n;
@@ -334,4 +363,82 @@ Test(pdq_screen, errors_are_clean) {
     cr_assert_eq(vg_pdq_hash_image(dec, pq, "", 0, &o, &h), VG_E_UNSUPPORTED);
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, 3, &o, &h), VG_E_FORMAT);
     free(b);
+}
+
+/* ---- vg_pdq_hash_reduced() ---- */
+
+static int max_dist(const vg_pdq_result *a, const vg_pdq_result *b) {
+    int m = 0;
+    for (int k = 0; k < VG_PDQ_NUM_DIHEDRAL; k++) {
+        int d = vg_pdq_distance(a->dihedral[k], b->dihedral[k]);
+        m = d > m ? d : m;
+    }
+    return m;
+}
+
+/* From DCT-scaled decodes of a photo (exact IDCT RGB, and the screen's luma), the estimate
+ * stays near the exact hash at every scale the screen uses (sides >= 128 px, up to max_denom),
+ * nearer than plain PDQ of the small copy. */
+static void check_reduced(const char *file, unsigned max_denom, int bound) {
+    size_t n;
+    uint8_t *b = data(file, &n);
+    vg_img im;
+    vg_pdq_result e, r, plain;
+    cr_assert_eq(vg_img_decode(dec, b, n, &im), VG_OK);
+    vg_pdq_image pi = {im.pixels, im.width, im.height, im.stride, im.channels};
+    cr_assert_eq(vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &e), VG_OK);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &pi, im.width, im.height, 1, VG_PDQ_DIHEDRAL, &r), VG_OK);
+    cr_expect_leq(max_dist(&r, &e), bound, "%s at 1/1: %d", file, max_dist(&r, &e));
+    for (unsigned denom = 2; denom <= max_denom; denom *= 2)
+        for (int luma = 0; luma < 2; luma++) {
+            if (luma)
+                cr_assert_eq(vg_img_decode_screen(dec, b, n, VG_PDQ_SCREEN_MIN_SIDE, &im), VG_OK);
+            else
+                cr_assert_eq(vg_img_decode_scaled(dec, b, n, denom, 0, &im), VG_OK);
+            if (luma && im.scale_denom != denom)
+                continue; /* the screen decode takes the largest scale */
+            vg_pdq_image si = {im.pixels, im.width, im.height, im.stride, im.channels};
+            cr_assert_eq(vg_pdq_hash_reduced(pq, &si, im.full_width, im.full_height, denom,
+                                             VG_PDQ_DIHEDRAL, &r),
+                         VG_OK);
+            cr_assert_eq(vg_pdq_hash(pq, &si, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &plain), VG_OK);
+            int dr = max_dist(&r, &e), dp = max_dist(&plain, &e);
+            cr_expect_leq(dr, bound, "%s 1/%u luma %d: %d bits", file, denom, luma, dr);
+            cr_log_info("%s 1/%u luma %d: estimate %d bits, plain PDQ of the copy %d", file, denom,
+                        luma, dr, dp);
+            if (denom == max_denom)
+                cr_expect_lt(dr, dp, "%s 1/%u: the estimate beats plain PDQ of the copy", file,
+                             denom);
+            cr_expect_eq(r.quality > 0, true);
+        }
+    free(b);
+}
+
+Test(pdq_screen, reduced_hash_estimates_the_exact_one) {
+    check_reduced("photos/kde_Kite_2560x1600.jpg", 8, 6);
+    check_reduced("photos/kde_Flow_720x1440.jpg", 4, 6);
+    check_reduced("photos/sk_hubble_deep_field.jpg", 4, 8);
+}
+
+Test(pdq_screen, reduced_hash_checks_its_arguments) {
+    static uint8_t px[40 * 30 * 3];
+    for (size_t i = 0; i < sizeof px; i++)
+        px[i] = (uint8_t)(i * 7u);
+    vg_pdq_image im = {px, 40, 30, 40 * 3, 3};
+    vg_pdq_result r;
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 320, 240, 8, 0, &r), VG_OK);
+    cr_assert(!r.too_small && !r.has_dihedral);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 313, 233, 8, VG_PDQ_DIHEDRAL, &r), VG_OK,
+                 "ceil(313 / 8) = 40, ceil(233 / 8) = 30");
+    cr_assert(r.has_dihedral);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 321, 240, 8, 0, &r), VG_E_INVAL, "41 columns");
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 320, 232, 8, 0, &r), VG_E_INVAL, "29 rows");
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 40, 30, 0, 0, &r), VG_E_INVAL);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 40 * 65, 30 * 65, 65, 0, &r), VG_E_INVAL);
+    cr_assert_eq(vg_pdq_hash_reduced(NULL, &im, 320, 240, 8, 0, &r), VG_E_INVAL);
+    static const uint8_t zero[VG_PDQ_LEN];
+    cr_assert_eq(memcmp(r.hash, zero, VG_PDQ_LEN), 0, "zeroed on failure");
+    vg_pdq_image tiny = {px, 1, 30, 3, 3};
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &tiny, 4, 240, 8, 0, &r), VG_OK);
+    cr_assert(r.too_small && r.quality == 0, "a side < 5 px at full size, as the exact hash");
 }
