@@ -9,8 +9,8 @@
  *              (convention B, bit-exact)
  *   screen     vigil's screening per-image work when no list code is near: the same digests,
  *              then vg_pdq_hash_image() with a probe that finds nothing: DCT-scaled luma-only
- *              decode (largest of 1/4, 1/8 keeping both sides >= 128 px; smaller JPEGs are
- *              not screened), the screening PDQ + 8 dihedral (vg_pdq_hash_reduced())
+ *              decode (largest of 1/8, 1/4, 1/2 keeping both sides >= 200 px; smaller JPEGs
+ *              are not screened), the screening PDQ + 8 dihedral (vg_pdq_hash_reduced())
  *   screen-dg  the same without the digests (vigil always computes them: "screen" is the
  *              honest per-image figure, this one isolates the perceptual work)
  *   floor      what the screen cannot go below with libjpeg-turbo: a luma-only 1/8 decode

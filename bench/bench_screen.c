@@ -5,7 +5,8 @@
  * distances), by DCT scale; and the border rule's safety: every image whose exact decode has a
  * border (vg_trim_detect()) must be one the screen sends to the exact path (vg_trim_maybe()).
  * Images too small to be DCT-scaled are not screened and are skipped.
- *   usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] FOLDER...
+ *   usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] FOLDER...
+ *   -p 1: the screening hash is plain PDQ of the small copy (the previous screen), not the estimate
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -108,7 +109,8 @@ int main(int argc, char **argv) {
     vg_img_dec *dec;
     vg_pdq *pq;
     if (i >= argc || vg_img_dec_open(&dec, NULL) != VG_OK || vg_pdq_open(&pq) != VG_OK) {
-        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] FOLDER...\n");
+        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] FOLDER...
+ *   -p 1: the screening hash is plain PDQ of the small copy (the previous screen), not the estimate\n");
         return 1;
     }
     struct stats plain[9] = {0}, plain_screened[9] = {0};

@@ -49,9 +49,8 @@ static vg_status exact(vg_img_dec *d, vg_pdq *p, const void *buf, size_t n,
 }
 
 /*
- * The screen, for a JPEG whose decode can be DCT-scaled by 1/4 or more (both sides >= 4 x
- * min_side; smaller ones are not screened: their decode is cheap and the margin was measured
- * for 1/4 and 1/8 only). @return VG_OK with *need_exact set when the exact work must follow:
+ * The screen, for a JPEG whose decode can be DCT-scaled (both sides >= 2 x min_side; smaller
+ * ones are not screened). @return VG_OK with *need_exact set when the exact work must follow:
  * a candidate; with trimming, a side that may be a border (vg_trim_maybe()); a failed screening
  * decode. Another status (the probe's) stops everything.
  */
@@ -61,8 +60,8 @@ static vg_status screen(vg_img_dec *d, vg_pdq *p, const void *buf, size_t n,
     uint32_t min_side = o->min_side ? o->min_side : VG_PDQ_SCREEN_MIN_SIDE;
     *need_exact = true;
     /* Only a DCT-scaled decode is worth it, and only those are measured for the margin. */
-    if (vg_img_probe(d, buf, n, &im) != VG_OK || im.width / 4 < min_side ||
-        im.height / 4 < min_side)
+    if (vg_img_probe(d, buf, n, &im) != VG_OK || im.width / 2 < min_side ||
+        im.height / 2 < min_side)
         return VG_OK;
     if (vg_img_decode_screen(d, buf, n, min_side, &im) != VG_OK)
         return VG_OK;

@@ -33,7 +33,7 @@ extern "C" {
  * PLUS this margin; every candidate is re-hashed exactly. Worst case measured: 12 bits.
  */
 #define VG_PDQ_SCREEN_MARGIN 16
-#define VG_PDQ_SCREEN_MIN_SIDE 128
+#define VG_PDQ_SCREEN_MIN_SIDE 200
 
 /* Which "reference" the hash reproduces (../shared/PDQ.md §6). */
 typedef enum vg_pdq_convention {

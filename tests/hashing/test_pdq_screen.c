@@ -119,17 +119,18 @@ enum tx {
     T_RESIZE,
     T_CROP,
     T_BORDER,
+    T_THIN,
     T_LETTERBOX,
     T_CAPTION,
     T_COUNT
 };
-static const char *const tx_name[T_COUNT] = {"q85",       "progressive q90", "mirror", "rot90",
-                                             "grey",      "resize 70%",      "crop",   "border 4%",
-                                             "letterbox", "caption bar"};
+static const char *const tx_name[T_COUNT] = {
+    "q85",  "progressive q90", "mirror",          "rot90",     "grey",       "resize 70%",
+    "crop", "border 4%",       "thinnest border", "letterbox", "caption bar"};
 
 /* A transformed copy of p (RGB, or grey for T_GREY). */
 static struct pix transform(const struct pix *p, enum tx t) {
-    uint32_t w = p->w, h = p->h, pad = 0, top = 0, bottom = 0;
+    uint32_t w = p->w, h = p->h, pad = 0, padx = 0, pady = 0, top = 0, bottom = 0;
     if (t == T_ROT90)
         w = p->h, h = p->w;
     if (t == T_RESIZE)
@@ -138,6 +139,13 @@ static struct pix transform(const struct pix *p, enum tx t) {
         w = p->w * 9 / 10, h = p->h * 9 / 10;
     if (t == T_BORDER)
         pad = p->w / 25, w += 2 * pad, h += 2 * pad;
+    if (t == T_THIN) { /* the thinnest white border vg_trim_detect() accepts: side / 200 px */
+        while (padx < 2 || padx < (p->w + 2 * padx) / 200)
+            padx++;
+        while (pady < 2 || pady < (p->h + 2 * pady) / 200)
+            pady++;
+        w += 2 * padx, h += 2 * pady;
+    }
     if (t == T_LETTERBOX)
         top = bottom = p->h / 8, h += top + bottom;
     if (t == T_CAPTION)
@@ -155,8 +163,8 @@ static struct pix transform(const struct pix *p, enum tx t) {
                 sx = x * 10 / 7, sy = y * 10 / 7;
             if (t == T_CROP)
                 sx = x + p->w / 20, sy = y + p->h / 20;
-            sx -= pad;
-            sy -= pad + top;
+            sx -= pad + padx;
+            sy -= pad + pady + top;
             bool in = sx >= 0 && sy >= 0 && sx < p->w && sy < p->h;
             const uint8_t *s = p->px + ((size_t)sy * p->w + (size_t)sx) * 3;
             if (t == T_GREY) {
@@ -174,11 +182,14 @@ static struct pix transform(const struct pix *p, enum tx t) {
 /* ---- the property ---- */
 
 /* Hash the copy both ways against a list near its exact hashes; they must agree. */
-static void check_copy(const uint8_t *jpg, size_t n, const char *what, int *screened_out) {
+static void check_copy(const uint8_t *jpg, size_t n, const char *what, int *screened_out,
+                       bool bordered) {
     vg_pdq_hashes e, s;
     vg_pdq_screen_opts o = {.trim = true};
     cr_assert_eq(vg_pdq_hash_image(dec, pq, jpg, n, &o, &e), VG_OK, "%s", what);
     cr_assert(e.exact && !e.screened, "%s", what);
+    if (bordered)
+        cr_expect(e.trimmed, "%s: the exact path finds the border", what);
     static const int dist[] = {0, 16, 31, 32, 40, 47, 48, 60};
     for (int with_unrelated = 0; with_unrelated < 2; with_unrelated++) {
         struct list l = {.exact = &e.plain};
@@ -223,7 +234,7 @@ static void check_photo(const char *name, int min_screened_out) {
             tu_jpeg_encode(q.w, q.h, q.ch, q.px, t == T_PROG ? 90 : 85, t == T_PROG, 0, &n);
         char what[128];
         snprintf(what, sizeof what, "%s %s", name, tx_name[t]);
-        check_copy(jpg, n, what, &screened_out);
+        check_copy(jpg, n, what, &screened_out, t == T_BORDER || t == T_THIN);
         free(jpg);
         free(q.px);
     }
@@ -291,7 +302,7 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     vg_pdq_hashes h;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK);
     cr_assert_eq(l.calls, 1);
-    cr_assert(h.screened && !h.exact && h.screen_denom == 8, "1600 / 8 = 200 >= 128");
+    cr_assert(h.screened && !h.exact && h.screen_denom == 8, "1600 / 8 = 200 >= 200");
     cr_assert(h.has_screen, "the screening hashes are given for a cache");
     vg_pdq_hashes e;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, NULL, &e), VG_OK);
@@ -311,14 +322,15 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     free(b);
 }
 
-Test(pdq_screen, screened_at_a_quarter_or_an_eighth) {
-    /* Both sides >= 4 x 128 px: the largest of 1/8, 1/4 keeping both sides >= 128 px. */
+Test(pdq_screen, screened_at_the_largest_scale_keeping_200_px) {
+    /* Both sides >= 2 x 200 px: the largest of 1/8, 1/4, 1/2 keeping both sides >= 200 px. */
     static const struct {
         const char *file;
         unsigned denom;
     } want[] = {{"photos/kde_Kite_2560x1600.jpg", 8},
-                {"photos/kde_Flow_720x1440.jpg", 4},
-                {"photos/sk_hubble_deep_field.jpg", 4}};
+                {"photos/kde_Flow_720x1440.jpg", 2},
+                {"photos/sk_hubble_deep_field.jpg", 4},
+                {"photos/sk_rocket.jpg", 2}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         size_t n;
         uint8_t *b = data(want[i].file, &n);
@@ -333,8 +345,8 @@ Test(pdq_screen, screened_at_a_quarter_or_an_eighth) {
 }
 
 Test(pdq_screen, small_jpeg_and_png_are_not_screened) {
-    const char *files[] = {"photos/sk_rocket.jpg", "photos/kde_Autumn_screenshot.jpg",
-                           "photos/sk_astronaut.png", "photos/kde_MilkyWay_1080x1920.png"};
+    const char *files[] = {"photos/kde_Autumn_screenshot.jpg", "photos/sk_astronaut.png",
+                           "photos/kde_MilkyWay_1080x1920.png"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         size_t n;
         uint8_t *b = data(files[i], &n);
@@ -416,7 +428,7 @@ static void check_reduced(const char *file, unsigned max_denom, int bound) {
 
 Test(pdq_screen, reduced_hash_estimates_the_exact_one) {
     check_reduced("photos/kde_Kite_2560x1600.jpg", 8, 6);
-    check_reduced("photos/kde_Flow_720x1440.jpg", 4, 6);
+    check_reduced("photos/kde_Flow_720x1440.jpg", 2, 6);
     check_reduced("photos/sk_hubble_deep_field.jpg", 4, 8);
 }
 
