@@ -109,8 +109,8 @@ int main(int argc, char **argv) {
     vg_img_dec *dec;
     vg_pdq *pq;
     if (i >= argc || vg_img_dec_open(&dec, NULL) != VG_OK || vg_pdq_open(&pq) != VG_OK) {
-        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] FOLDER...
- *   -p 1: the screening hash is plain PDQ of the small copy (the previous screen), not the estimate\n");
+        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] "
+                        "FOLDER...\n");
         return 1;
     }
     struct stats plain[9] = {0}, plain_screened[9] = {0};
