@@ -5,7 +5,8 @@
  * distances), by DCT scale; and the border rule's safety: every image whose exact decode has a
  * border (vg_trim_detect()) must be one the screen sends to the exact path (vg_trim_maybe()).
  * Images too small to be DCT-scaled are not screened and are skipped.
- *   usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] FOLDER...
+ *   usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] FOLDER...
+ *   -p 1: the screening hash is plain PDQ of the small copy (the previous screen), not the estimate
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -36,14 +37,18 @@ static unsigned char *slurp(const char *path, size_t *n) {
 }
 
 static vg_trim_opts maybe_opts; /* -t / -f: try other thresholds for vg_trim_maybe() */
+static bool plain_pdq;          /* -p 1: the screening hash is plain PDQ of the reduced pixels */
 
 static int hash_img(vg_pdq *pq, const vg_img *im, struct hashes *h) {
     vg_pdq_image pi = {im->pixels, im->width, im->height, im->stride, im->channels};
     vg_trim_rect r;
     memset(h, 0, sizeof *h);
     h->denom = im->scale_denom;
-    if (vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &h->plain) != VG_OK ||
-        vg_trim_detect(&pi, NULL, &r, &h->trimmed) != VG_OK ||
+    vg_status st = h->denom == 1 || plain_pdq
+                       ? vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &h->plain)
+                       : vg_pdq_hash_reduced(pq, &pi, im->full_width, im->full_height, h->denom,
+                                             VG_PDQ_DIHEDRAL, &h->plain);
+    if (st != VG_OK || vg_trim_detect(&pi, NULL, &r, &h->trimmed) != VG_OK ||
         vg_trim_maybe(&pi, &maybe_opts, &h->maybe))
         return -1;
     if (h->trimmed) {
@@ -98,11 +103,14 @@ int main(int argc, char **argv) {
             maybe_opts.tolerance = (unsigned)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "-f"))
             maybe_opts.min_match = strtod(argv[i + 1], NULL);
+        else if (!strcmp(argv[i], "-p"))
+            plain_pdq = argv[i + 1][0] == '1';
     }
     vg_img_dec *dec;
     vg_pdq *pq;
     if (i >= argc || vg_img_dec_open(&dec, NULL) != VG_OK || vg_pdq_open(&pq) != VG_OK) {
-        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] FOLDER...\n");
+        fprintf(stderr, "usage: bench_screen [-m MIN_SIDE] [-t TOLERANCE] [-f MATCH] [-p 1] "
+                        "FOLDER...\n");
         return 1;
     }
     struct stats plain[9] = {0}, plain_screened[9] = {0};

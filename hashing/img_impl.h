@@ -12,6 +12,7 @@
 struct img_buf {
     uint8_t *p;
     size_t cap;
+    size_t used; /* the most bytes reserved since the last wipe: all a wipe must clear */
 };
 
 struct vg_img_dec {

@@ -12,6 +12,10 @@
  *    ~ width * (H/128 + 16) floats instead of two width*height planes; only the 64 columns that
  *    decimation samples are kept after the second horizontal pass.
  *  - The DCT sums run over n ascending, vectorised across the independent outputs.
+ *
+ * vg_pdq_hash_reduced() (screening only, never reported) is the one part that is not exact: it
+ * estimates the exact path's 64x64 samples from a DCT-scaled copy, then shares the DCT,
+ * threshold and dihedral code.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -37,6 +41,7 @@ struct vg_pdq {
     float dct[16][64];   /* D[k][n] */
     float dctt[64][16];  /* D transposed */
     struct fbuf lum, lrow, h1, v1, vrows, ring, s1, hs;
+    struct fbuf taps; /* vg_pdq_hash_reduced(): the weights of both axes */
     uint32_t *colmap; /* convention A: source column of each of the 512 columns */
     uint32_t cols64[64], rows64[64];
     pdq_blur_fn blur; /* the blur kernel for this CPU (all give the same bits) */
@@ -121,8 +126,9 @@ vg_status vg_pdq_open(vg_pdq **out) {
 void vg_pdq_free(vg_pdq *p) {
     if (!p)
         return;
-    struct fbuf *bufs[8] = {&p->lum, &p->lrow, &p->h1, &p->v1, &p->vrows, &p->ring, &p->s1, &p->hs};
-    for (size_t i = 0; i < 8; i++)
+    struct fbuf *bufs[9] = {&p->lum,  &p->lrow, &p->h1, &p->v1,  &p->vrows,
+                            &p->ring, &p->s1,   &p->hs, &p->taps};
+    for (size_t i = 0; i < 9; i++)
         fbuf_release(bufs[i]);
     free(p->colmap);
     free(p);
@@ -328,6 +334,117 @@ vg_status vg_pdq_hash(vg_pdq *p, const vg_pdq_image *im, vg_pdq_convention conv,
         luma64(p, &s, A);
         dct16(p, A, B);
     }
+    out->quality = quality_of(A);
+    out->low_quality = out->quality < VG_PDQ_QUALITY_MIN;
+    threshold(B, out->hash);
+    OPENSSL_cleanse(A, sizeof A);
+    return VG_OK;
+}
+
+/* ---- screening: an estimate from a reduced copy ---- */
+
+/* One axis of the reduction: for each of the 64 samples, weights over `count` reduced pixels
+ * from `first` (row j of w, `cap` floats per row). */
+struct taps {
+    uint32_t first[64], count[64], cap;
+    float *w;
+};
+
+/* The most reduced pixels one sample's window can touch. */
+static uint32_t taps_cap(uint32_t full, uint32_t reduced, unsigned denom) {
+    uint64_t win = (full + 127u) / 128u, cap = (2u * win - 2u) / denom + 2u;
+    return (uint32_t)(cap < reduced ? cap : reduced);
+}
+
+/*
+ * The exact path samples the blurred image at c = floor((j + 0.5) * full / 64); its two box
+ * passes of window win = ceil(full / 128) weigh the pixel at c + e by (win - |e|), |e| < win,
+ * centred one pixel further for an even window (PDQ.md §2.5). Each full-size pixel's weight is
+ * credited to the reduced pixel covering it (pixel x lies in reduced pixel x / denom), then the
+ * weights are normalised: the sample is the weighted mean of the reduced pixels.
+ */
+static void build_taps(uint32_t full, uint32_t reduced, unsigned denom, struct taps *t) {
+    int64_t win = (full + 127) / 128, last = (int64_t)full - 1;
+    for (int j = 0; j < 64; j++) {
+        int64_t c = (int64_t)(((j + 0.5) * (double)full) / 64.0) + (win % 2 == 0);
+        int64_t lo = c - win + 1 < 0 ? 0 : c - win + 1,
+                hi = c + win - 1 > last ? last : c + win - 1;
+        uint32_t first = (uint32_t)(lo / denom), end = (uint32_t)(hi / denom);
+        end = end < reduced ? end : reduced - 1;
+        first = first <= end ? first : end;
+        float *w = t->w + (size_t)j * t->cap;
+        memset(w, 0, (size_t)t->cap * sizeof *w);
+        double sum = 0;
+        for (int64_t x = lo; x <= hi; x++) {
+            uint32_t r = (uint32_t)(x / denom);
+            float e = (float)(win - (x > c ? x - c : c - x));
+            w[(r < end ? r : end) - first] += e;
+            sum += e;
+        }
+        t->first[j] = first;
+        t->count[j] = end - first + 1;
+        for (uint32_t k = 0; k < t->count[j]; k++)
+            w[k] = (float)(w[k] / sum);
+    }
+}
+
+/* The reduced image's rows through the horizontal taps into hs (rows x 64), then the vertical
+ * taps into A. */
+static void reduce64(const vg_pdq *p, const struct pdq_src *s, const struct taps *tx,
+                     const struct taps *ty, float *row, float *hs, float A[64][64]) {
+    for (uint32_t y = 0; y < s->sh; y++) {
+        const uint8_t *px = s->pix + (size_t)y * s->stride;
+        for (uint32_t x = 0; x < s->sw; x++, px += s->chans)
+            row[x] = s->chans == 1 ? p->t.tgrey[px[0]]
+                                   : (p->t.tr[px[0]] + p->t.tg[px[1]]) + p->t.tb[px[2]];
+        for (int j = 0; j < 64; j++) {
+            const float *w = tx->w + (size_t)j * tx->cap, *v = row + tx->first[j];
+            float acc = 0;
+            for (uint32_t k = 0; k < tx->count[j]; k++)
+                acc += w[k] * v[k];
+            hs[(size_t)y * 64 + (size_t)j] = acc;
+        }
+    }
+    for (int i = 0; i < 64; i++) {
+        const float *w = ty->w + (size_t)i * ty->cap;
+        float acc[64] = {0};
+        for (uint32_t k = 0; k < ty->count[i]; k++) {
+            const float *h = hs + (size_t)(ty->first[i] + k) * 64;
+            for (int j = 0; j < 64; j++)
+                acc[j] += w[k] * h[j];
+        }
+        memcpy(A[i], acc, sizeof acc);
+    }
+}
+
+vg_status vg_pdq_hash_reduced(vg_pdq *p, const vg_pdq_image *im, uint32_t full_w, uint32_t full_h,
+                              unsigned denom, unsigned flags, vg_pdq_result *out) {
+    memset(out, 0, sizeof *out);
+    if (!p || !image_ok(im) || denom < 1 || denom > 64 ||
+        ((uint64_t)full_w + denom - 1) / denom != im->width ||
+        ((uint64_t)full_h + denom - 1) / denom != im->height)
+        return VG_E_INVAL;
+    out->has_dihedral = (flags & VG_PDQ_DIHEDRAL) != 0;
+    if (full_w < 5 || full_h < 5) {
+        out->too_small = out->low_quality = true;
+        return VG_OK;
+    }
+    struct pdq_src s;
+    setup_src(p, im, VG_PDQ_FULLRES, &s);
+    struct taps tx = {.cap = taps_cap(full_w, im->width, denom)},
+                ty = {.cap = taps_cap(full_h, im->height, denom)};
+    if (fbuf_reserve(&p->taps, 64 * ((size_t)tx.cap + ty.cap)) ||
+        fbuf_reserve(&p->lum, im->width) || fbuf_reserve(&p->hs, (size_t)im->height * 64))
+        return VG_E_NOMEM;
+    tx.w = p->taps.p;
+    ty.w = p->taps.p + 64 * (size_t)tx.cap;
+    build_taps(full_w, im->width, denom, &tx);
+    build_taps(full_h, im->height, denom, &ty);
+    float A[64][64], B[16][16];
+    reduce64(p, &s, &tx, &ty, p->lum.p, p->hs.p, A);
+    dct16(p, A, B);
+    if (out->has_dihedral)
+        dihedrals(B, out->dihedral);
     out->quality = quality_of(A);
     out->low_quality = out->quality < VG_PDQ_QUALITY_MIN;
     threshold(B, out->hash);

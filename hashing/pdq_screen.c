@@ -60,8 +60,8 @@ static vg_status screen(vg_img_dec *d, vg_pdq *p, const void *buf, size_t n,
     uint32_t min_side = o->min_side ? o->min_side : VG_PDQ_SCREEN_MIN_SIDE;
     *need_exact = true;
     /* Only a DCT-scaled decode is worth it, and only those are measured for the margin. */
-    if (vg_img_probe(d, buf, n, &im) != VG_OK || (im.width + 1) / 2 < min_side ||
-        (im.height + 1) / 2 < min_side)
+    if (vg_img_probe(d, buf, n, &im) != VG_OK || im.width / 2 < min_side ||
+        im.height / 2 < min_side)
         return VG_OK;
     if (vg_img_decode_screen(d, buf, n, min_side, &im) != VG_OK)
         return VG_OK;
@@ -70,7 +70,8 @@ static vg_status screen(vg_img_dec *d, vg_pdq *p, const void *buf, size_t n,
     vg_pdq_result r;
     vg_status st = o->trim ? vg_trim_maybe(&pi, NULL, &maybe_border) : VG_OK;
     if (st == VG_OK && !maybe_border)
-        st = vg_pdq_hash(p, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &r);
+        st = vg_pdq_hash_reduced(p, &pi, im.full_width, im.full_height, im.scale_denom,
+                                 VG_PDQ_DIHEDRAL, &r);
     vg_img_dec_wipe(d);
     if (st != VG_OK)
         return st;

@@ -28,26 +28,12 @@ extern "C" {
 #define VG_PDQ_NUM_DIHEDRAL 8
 
 /*
- * Screening margin, in bits (vigil/pdq_screen.h). A screening hash is PDQ of a JPEG's luma decoded
- * with DCT scaling and the fast IDCT (vg_img_decode_screen(), min_side 512: the largest of 1/2,
- * 1/4, 1/8 that keeps both sides >= 512 px; JPEGs too small for 1/2 are not screened). It is
- * never reported; the lists are searched with the match radius PLUS this margin, and every
- * candidate is re-hashed exactly. By the triangle inequality the screen loses no match of the
- * exact hash as long as d(screen, exact) <= margin for each of the 8 dihedral hashes. Measured
- * with bench/bench_screen (largest of the 8 distances per image), over 317 JPEGs: the corpus
- * photos, 234 copies of them (re-encoded q85/q60, progressive, 75% resize, 10% crop, 90-degree
- * rotation, mirror, grey, 4% border, letterbox, caption bar, frame, 2x and 1.6x upscales) and
- * 56 copies upscaled past 4096 px (plain, progressive, mirrored + rotated 3 degrees, border,
- * caption, mid-size, grey). The 127 large enough to be screened: 1/2: 59 images, mean 4.4,
- * max 8; 1/4: 28, mean 5.8, max 12; 1/8: 40, mean 5.0, max 12 bits.
- * (Earlier, RGB scaled decodes with the exact IDCT, PERF.md's 65 JPEGs: mean 3.3, max 12; at
- * min_side 256: mean 5.6, max 20; at min_side 64: mean 17, max 48.)
- * 16 leaves 4 bits above the worst case seen; a search radius of 31 + 16 = 47 still suits
- * 16 x 16-bit multi-index hashing (per-slot radius 2). tests/hashing/test_pdq_screen.c checks
- * the bound and that matches are never lost on copies made in the test.
+ * Screening margin, in bits, and the screen's smallest reduced side (vigil/pdq_screen.h states
+ * the rule and the measurements behind both). The lists are searched with the match radius
+ * PLUS this margin; every candidate is re-hashed exactly. Worst case measured: 12 bits.
  */
 #define VG_PDQ_SCREEN_MARGIN 16
-#define VG_PDQ_SCREEN_MIN_SIDE 512
+#define VG_PDQ_SCREEN_MIN_SIDE 200
 
 /* Which "reference" the hash reproduces (../shared/PDQ.md §6). */
 typedef enum vg_pdq_convention {
@@ -125,6 +111,28 @@ vg_status vg_pdq_open(vg_pdq **out);
  */
 vg_status vg_pdq_hash(vg_pdq *p, const vg_pdq_image *im, vg_pdq_convention conv, unsigned flags,
                       vg_pdq_result *out);
+
+/*
+ * A SCREENING hash (vigil/pdq_screen.h), never to be reported: an estimate of
+ * vg_pdq_hash(full-size image, VG_PDQ_FULLRES) made from a copy reduced by `denom`, each of
+ * its pixels standing for a denom x denom block of the full-size image (a DCT-scaled JPEG
+ * decode: libjpeg's output side is ceil(full / denom)). It does not run the exact path on the
+ * small copy (whose blur window and sample points would differ); it emulates the exact path at
+ * full size: each of the 64x64 samples is the mean of the reduced pixels weighted by the exact
+ * path's two-box-pass (tent) window at that sample's full-size position. Then the same
+ * quality, DCT, median threshold and dihedral hashes. Not bit-exact by design; its distance to
+ * the exact hash is measured for VG_PDQ_SCREEN_MARGIN.
+ * @param[in]  im      the reduced pixels (1 or 3 channels, as vg_pdq_hash()).
+ * @param[in]  full_w, full_h  the full-size image's sides: ceil(full / denom) must equal the
+ *                     reduced sides.
+ * @param[in]  denom   1..64.
+ * @param[in]  flags   VG_PDQ_DIHEDRAL or 0.
+ * @param[out] out     the result (too_small when a full-size side is < 5 px, as the exact hash).
+ * @return VG_OK; VG_E_INVAL (as vg_pdq_hash(), or sizes that do not fit denom); VG_E_NOMEM.
+ *         On failure *out is zeroed.
+ */
+vg_status vg_pdq_hash_reduced(vg_pdq *p, const vg_pdq_image *im, uint32_t full_w, uint32_t full_h,
+                              unsigned denom, unsigned flags, vg_pdq_result *out);
 
 /* Wipe (OPENSSL_cleanse) and release everything; NULL is accepted. */
 void vg_pdq_free(vg_pdq *p);

@@ -17,6 +17,37 @@ extern "C" {
 #endif
 
 /*
+ * THE SCREEN AND ITS MARGIN. A JPEG whose sides are both >= 2 x VG_PDQ_SCREEN_MIN_SIDE (400 px)
+ * is first decoded DCT-scaled (vg_img_decode_screen(): luma only, fast IDCT, the largest of 1/8,
+ * 1/4, 1/2 that keeps both sides >= 200 px), and vg_pdq_hash_reduced() estimates its exact PDQ
+ * and 8 dihedral hashes from that copy. The probe asks the lists for codes within radius +
+ * VG_PDQ_SCREEN_MARGIN (16) of those 8. By the triangle inequality the screen loses no match of
+ * the exact hash as long as d(screening, exact) <= margin for each dihedral hash.
+ * Why 200 px: the exact border test (vigil/trim.h) accepts borders down to max(2, side / 200)
+ * px, so at >= 200 px a side every such border covers whole rows of the small copy, which the
+ * screen's loose border test needs; at 128 px, 2-px borders on ~520 px images were missed (13
+ * of 408 thin-border copies) and copies of ~130 px drifted up to 18 bits.
+ * Evidence (bench/bench_screen -m 200, the largest of the 8 distances per image) over 1592
+ * JPEGs: the corpus photos, Meta's bridge images (bridge-mods, dih, misc), 234 copies of the
+ * corpus photos (re-encoded q85/q60, progressive, 75% resize, 10% crop, 90-degree rotation,
+ * mirror, grey, 4% border, letterbox, caption bar, frame, 2x and 1.6x upscales), 56 copies
+ * upscaled past 4096 px (plain, progressive, mirrored + rotated 3 degrees, border, caption,
+ * mid-size, grey), and 1272 thin-border copies (white, black, grey borders of exactly and just
+ * above the smallest width the exact test accepts, and 0.6-2 %, on copies resized so that a side
+ * lands just above 400/800/1600 px, and 520-1300 px). Of the 1497 screened: 1/2: 541 images,
+ * mean 2.2, max 10 bits; 1/4: 552, mean 2.7, max 10; 1/8: 404, mean 2.7, max 12 (a caption-bar
+ * and a thin-border copy of kde_summer_1am). 16 leaves 4 bits above the worst case; 31 + 16 = 47
+ * still suits 16 x 16-bit multi-index hashing (per-slot radius 2). Borders: the exact decode
+ * found one in 1333, the screen's loose test fired on 1435, missing none.
+ * Why the estimate and not plain PDQ of the small copy (the previous screen, bench_screen -p 1,
+ * min side 128, the first 320 JPEGs): that drifts 14.4 mean / 34 max bits at 1/4 and 13.3 / 38
+ * at 1/8, because the small copy's blur window and sample points are not the exact path's; it
+ * forced 1/2 scaling on 1-4 MP photos (min side 512), whose decode costs almost a full one.
+ * tests/hashing/test_pdq_screen.c checks the bound on copies it makes and that matches are
+ * never lost. Cost: README, "Benchmarks" (bench/bench_hash).
+ */
+
+/*
  * Asks the caller's lists: is any code that could be reported within `radius` of one of the n
  * codes (32 bytes each)? Set *candidate (it starts false). Any status but VG_OK stops the work
  * and is returned by vg_pdq_hash_image().
@@ -62,10 +93,11 @@ typedef struct vg_pdq_hashes {
  * Decode an image held in memory and hash it. Without a probe (or with exact_decode, the CLI
  * convention, or a format other than JPEG) this is: full decode, exact PDQ with 8 dihedral
  * hashes, and with opts->trim the exact PDQ of the trimmed content when there is a border.
- * With a probe, a JPEG is first decoded for screening (vg_img_decode_screen(): DCT-scaled
- * luma) and hashed the same way (plain and trimmed, 8 dihedral each); the probe is asked for
- * codes within radius + margin of those 8 or 16 screening hashes; only when it says yes is the
- * exact work done. If the screening decode fails, the exact work runs (and reports the error).
+ * With a probe, a JPEG large enough (see above) is first decoded for screening and its 8
+ * dihedral hashes estimated (vg_pdq_hash_reduced()); with opts->trim, an image whose reduced copy
+ * may have a border (vg_trim_maybe()) goes straight to the exact work. The probe is asked for
+ * codes within radius + margin of those 8 screening hashes; only when it says yes is the exact
+ * work done. If the screening decode fails, the exact work runs (and reports the error).
  * The pixels are wiped (vg_img_dec_wipe()) before returning.
  * @param[in]  d, p  the caller's decoder and hasher (reused buffers; one per thread).
  * @param[in]  buf, n  the encoded image, borrowed for the call.

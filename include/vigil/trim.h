@@ -67,10 +67,12 @@ vg_status vg_trim_detect(const vg_pdq_image *im, const vg_trim_opts *opts, vg_tr
  * outermost line of any side has at least VG_TRIM_MAYBE_MATCH of its pixels within
  * VG_TRIM_MAYBE_TOLERANCE of that line's mean (every channel). vg_trim_detect() needs 0.97
  * within 24 on that line, DCT scaling only averages the border's lines together and luma is a
- * weighted mean of the channels, so this holds whenever the exact image has a border. Measured
- * (bench/bench_screen, the 127 screened JPEGs of pdq.h's margin note): the exact decode found a
- * border in 58, this test fired on 79, missing none; it fired on 21 of the 69 without one
- * (skies, dark edges), which then take the exact path.
+ * weighted mean of the channels, so this holds whenever the exact image has a border that
+ * covers whole rows of the scaled copy (the screen keeps >= 200 px a side for that: see
+ * vigil/pdq_screen.h). Measured (bench/bench_screen -m 200, the 1497 screened JPEGs of
+ * pdq_screen.h's note, 1272 of them thin-border copies): the exact decode found a border in
+ * 1333, this test fired on 1435, missing none; it fired on 102 of the 164 without one (skies,
+ * dark edges, borders just too noisy for the exact test), which then take the exact path.
  * @param[in] opts  tolerance and min_match to use instead (measurements), or NULL.
  * @return VG_OK; VG_E_INVAL as vg_trim_detect(). Thread-safe; allocates nothing.
  */

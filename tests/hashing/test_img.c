@@ -380,6 +380,36 @@ Test(img, scaled_decode_and_probe) {
     free(buf);
 }
 
+/* A wipe clears every byte any decode wrote since the last wipe (not just the last image's),
+ * while it only has to touch those (the buffer stays as large as the largest image). */
+static bool all_zero(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+Test(img, wipe_clears_what_every_decode_since_the_last_wrote) {
+    size_t nb, ns;
+    uint8_t *big = data_file("photos/kde_Kite_2560x1600.jpg", &nb);
+    uint8_t *small = data_file("photos/sk_rocket.jpg", &ns);
+    vg_img im;
+    cr_assert_eq(vg_img_decode(dec, big, nb, &im), VG_OK);
+    const uint8_t *px = im.pixels;
+    size_t bytes = im.stride * im.height;
+    cr_assert(!all_zero(px, bytes));
+    cr_assert_eq(vg_img_decode(dec, small, ns, &im), VG_OK);
+    cr_assert_eq(im.pixels, px, "the buffer is reused");
+    cr_assert(!all_zero(px, im.stride * im.height));
+    vg_img_dec_wipe(dec);
+    cr_assert(all_zero(px, bytes), "the large image's rows are wiped too");
+    cr_assert_eq(vg_img_decode(dec, small, ns, &im), VG_OK);
+    vg_img_dec_wipe(dec);
+    cr_assert(all_zero(px, bytes));
+    free(big);
+    free(small);
+}
+
 Test(img, memory_budget_and_pixel_limit) {
     size_t n;
     uint8_t *buf = data_file("photos/sk_hubble_deep_field.jpg", &n);

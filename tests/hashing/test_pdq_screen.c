@@ -119,17 +119,18 @@ enum tx {
     T_RESIZE,
     T_CROP,
     T_BORDER,
+    T_THIN,
     T_LETTERBOX,
     T_CAPTION,
     T_COUNT
 };
-static const char *const tx_name[T_COUNT] = {"q85",       "progressive q90", "mirror", "rot90",
-                                             "grey",      "resize 70%",      "crop",   "border 4%",
-                                             "letterbox", "caption bar"};
+static const char *const tx_name[T_COUNT] = {
+    "q85",  "progressive q90", "mirror",          "rot90",     "grey",       "resize 70%",
+    "crop", "border 4%",       "thinnest border", "letterbox", "caption bar"};
 
 /* A transformed copy of p (RGB, or grey for T_GREY). */
 static struct pix transform(const struct pix *p, enum tx t) {
-    uint32_t w = p->w, h = p->h, pad = 0, top = 0, bottom = 0;
+    uint32_t w = p->w, h = p->h, pad = 0, padx = 0, pady = 0, top = 0, bottom = 0;
     if (t == T_ROT90)
         w = p->h, h = p->w;
     if (t == T_RESIZE)
@@ -138,6 +139,13 @@ static struct pix transform(const struct pix *p, enum tx t) {
         w = p->w * 9 / 10, h = p->h * 9 / 10;
     if (t == T_BORDER)
         pad = p->w / 25, w += 2 * pad, h += 2 * pad;
+    if (t == T_THIN) { /* the thinnest white border vg_trim_detect() accepts: side / 200 px */
+        while (padx < 2 || padx < (p->w + 2 * padx) / 200)
+            padx++;
+        while (pady < 2 || pady < (p->h + 2 * pady) / 200)
+            pady++;
+        w += 2 * padx, h += 2 * pady;
+    }
     if (t == T_LETTERBOX)
         top = bottom = p->h / 8, h += top + bottom;
     if (t == T_CAPTION)
@@ -155,8 +163,8 @@ static struct pix transform(const struct pix *p, enum tx t) {
                 sx = x * 10 / 7, sy = y * 10 / 7;
             if (t == T_CROP)
                 sx = x + p->w / 20, sy = y + p->h / 20;
-            sx -= pad;
-            sy -= pad + top;
+            sx -= pad + padx;
+            sy -= pad + pady + top;
             bool in = sx >= 0 && sy >= 0 && sx < p->w && sy < p->h;
             const uint8_t *s = p->px + ((size_t)sy * p->w + (size_t)sx) * 3;
             if (t == T_GREY) {
@@ -174,11 +182,14 @@ static struct pix transform(const struct pix *p, enum tx t) {
 /* ---- the property ---- */
 
 /* Hash the copy both ways against a list near its exact hashes; they must agree. */
-static void check_copy(const uint8_t *jpg, size_t n, const char *what, int *screened_out) {
+static void check_copy(const uint8_t *jpg, size_t n, const char *what, int *screened_out,
+                       bool bordered) {
     vg_pdq_hashes e, s;
     vg_pdq_screen_opts o = {.trim = true};
     cr_assert_eq(vg_pdq_hash_image(dec, pq, jpg, n, &o, &e), VG_OK, "%s", what);
     cr_assert(e.exact && !e.screened, "%s", what);
+    if (bordered)
+        cr_expect(e.trimmed, "%s: the exact path finds the border", what);
     static const int dist[] = {0, 16, 31, 32, 40, 47, 48, 60};
     for (int with_unrelated = 0; with_unrelated < 2; with_unrelated++) {
         struct list l = {.exact = &e.plain};
@@ -223,7 +234,7 @@ static void check_photo(const char *name, int min_screened_out) {
             tu_jpeg_encode(q.w, q.h, q.ch, q.px, t == T_PROG ? 90 : 85, t == T_PROG, 0, &n);
         char what[128];
         snprintf(what, sizeof what, "%s %s", name, tx_name[t]);
-        check_copy(jpg, n, what, &screened_out);
+        check_copy(jpg, n, what, &screened_out, t == T_BORDER || t == T_THIN);
         free(jpg);
         free(q.px);
     }
@@ -238,6 +249,14 @@ Test(pdq_screen, never_loses_a_match_kite, .timeout = 240) {
 
 Test(pdq_screen, never_loses_a_match_grey_jpeg, .timeout = 240) {
     check_photo("kde_Grey_2560x1600.jpg", 0);
+}
+
+Test(pdq_screen, never_loses_a_match_flow, .timeout = 240) {
+    check_photo("kde_Flow_720x1440.jpg", 0);
+}
+
+Test(pdq_screen, never_loses_a_match_hubble, .timeout = 240) {
+    check_photo("sk_hubble_deep_field.jpg", 0);
 }
 
 /* ---- the paths ---- */
@@ -283,7 +302,7 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     vg_pdq_hashes h;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK);
     cr_assert_eq(l.calls, 1);
-    cr_assert(h.screened && !h.exact && h.screen_denom == 2);
+    cr_assert(h.screened && !h.exact && h.screen_denom == 8, "1600 / 8 = 200 >= 200");
     cr_assert(h.has_screen, "the screening hashes are given for a cache");
     vg_pdq_hashes e;
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, NULL, &e), VG_OK);
@@ -303,9 +322,31 @@ Test(pdq_screen, no_candidate_means_no_exact_work) {
     free(b);
 }
 
+Test(pdq_screen, screened_at_the_largest_scale_keeping_200_px) {
+    /* Both sides >= 2 x 200 px: the largest of 1/8, 1/4, 1/2 keeping both sides >= 200 px. */
+    static const struct {
+        const char *file;
+        unsigned denom;
+    } want[] = {{"photos/kde_Kite_2560x1600.jpg", 8},
+                {"photos/kde_Flow_720x1440.jpg", 2},
+                {"photos/sk_hubble_deep_field.jpg", 4},
+                {"photos/sk_rocket.jpg", 2}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        size_t n;
+        uint8_t *b = data(want[i].file, &n);
+        struct list l = {0};
+        vg_pdq_screen_opts o = {.probe = probe, .probe_ctx = &l};
+        vg_pdq_hashes h;
+        cr_assert_eq(vg_pdq_hash_image(dec, pq, b, n, &o, &h), VG_OK, "%s", want[i].file);
+        cr_expect(h.screened && !h.exact && l.calls == 1, "%s", want[i].file);
+        cr_expect_eq(h.screen_denom, want[i].denom, "%s", want[i].file);
+        free(b);
+    }
+}
+
 Test(pdq_screen, small_jpeg_and_png_are_not_screened) {
-    const char *files[] = {"photos/sk_rocket.jpg", "photos/kde_Flow_720x1440.jpg",
-                           "photos/sk_astronaut.png", "photos/kde_MilkyWay_1080x1920.png"};
+    const char *files[] = {"photos/kde_Autumn_screenshot.jpg", "photos/sk_astronaut.png",
+                           "photos/kde_MilkyWay_1080x1920.png"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         size_t n;
         uint8_t *b = data(files[i], &n);
@@ -334,4 +375,82 @@ Test(pdq_screen, errors_are_clean) {
     cr_assert_eq(vg_pdq_hash_image(dec, pq, "", 0, &o, &h), VG_E_UNSUPPORTED);
     cr_assert_eq(vg_pdq_hash_image(dec, pq, b, 3, &o, &h), VG_E_FORMAT);
     free(b);
+}
+
+/* ---- vg_pdq_hash_reduced() ---- */
+
+static int max_dist(const vg_pdq_result *a, const vg_pdq_result *b) {
+    int m = 0;
+    for (int k = 0; k < VG_PDQ_NUM_DIHEDRAL; k++) {
+        int d = vg_pdq_distance(a->dihedral[k], b->dihedral[k]);
+        m = d > m ? d : m;
+    }
+    return m;
+}
+
+/* From DCT-scaled decodes of a photo (exact IDCT RGB, and the screen's luma), the estimate
+ * stays near the exact hash at every scale the screen uses (sides >= 128 px, up to max_denom),
+ * nearer than plain PDQ of the small copy. */
+static void check_reduced(const char *file, unsigned max_denom, int bound) {
+    size_t n;
+    uint8_t *b = data(file, &n);
+    vg_img im;
+    vg_pdq_result e, r, plain;
+    cr_assert_eq(vg_img_decode(dec, b, n, &im), VG_OK);
+    vg_pdq_image pi = {im.pixels, im.width, im.height, im.stride, im.channels};
+    cr_assert_eq(vg_pdq_hash(pq, &pi, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &e), VG_OK);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &pi, im.width, im.height, 1, VG_PDQ_DIHEDRAL, &r), VG_OK);
+    cr_expect_leq(max_dist(&r, &e), bound, "%s at 1/1: %d", file, max_dist(&r, &e));
+    for (unsigned denom = 2; denom <= max_denom; denom *= 2)
+        for (int luma = 0; luma < 2; luma++) {
+            if (luma)
+                cr_assert_eq(vg_img_decode_screen(dec, b, n, VG_PDQ_SCREEN_MIN_SIDE, &im), VG_OK);
+            else
+                cr_assert_eq(vg_img_decode_scaled(dec, b, n, denom, 0, &im), VG_OK);
+            if (luma && im.scale_denom != denom)
+                continue; /* the screen decode takes the largest scale */
+            vg_pdq_image si = {im.pixels, im.width, im.height, im.stride, im.channels};
+            cr_assert_eq(vg_pdq_hash_reduced(pq, &si, im.full_width, im.full_height, denom,
+                                             VG_PDQ_DIHEDRAL, &r),
+                         VG_OK);
+            cr_assert_eq(vg_pdq_hash(pq, &si, VG_PDQ_FULLRES, VG_PDQ_DIHEDRAL, &plain), VG_OK);
+            int dr = max_dist(&r, &e), dp = max_dist(&plain, &e);
+            cr_expect_leq(dr, bound, "%s 1/%u luma %d: %d bits", file, denom, luma, dr);
+            cr_log_info("%s 1/%u luma %d: estimate %d bits, plain PDQ of the copy %d", file, denom,
+                        luma, dr, dp);
+            if (denom == max_denom)
+                cr_expect_lt(dr, dp, "%s 1/%u: the estimate beats plain PDQ of the copy", file,
+                             denom);
+            cr_expect_eq(r.quality > 0, true);
+        }
+    free(b);
+}
+
+Test(pdq_screen, reduced_hash_estimates_the_exact_one) {
+    check_reduced("photos/kde_Kite_2560x1600.jpg", 8, 6);
+    check_reduced("photos/kde_Flow_720x1440.jpg", 2, 6);
+    check_reduced("photos/sk_hubble_deep_field.jpg", 4, 8);
+}
+
+Test(pdq_screen, reduced_hash_checks_its_arguments) {
+    static uint8_t px[40 * 30 * 3];
+    for (size_t i = 0; i < sizeof px; i++)
+        px[i] = (uint8_t)(i * 7u);
+    vg_pdq_image im = {px, 40, 30, 40 * 3, 3};
+    vg_pdq_result r;
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 320, 240, 8, 0, &r), VG_OK);
+    cr_assert(!r.too_small && !r.has_dihedral);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 313, 233, 8, VG_PDQ_DIHEDRAL, &r), VG_OK,
+                 "ceil(313 / 8) = 40, ceil(233 / 8) = 30");
+    cr_assert(r.has_dihedral);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 321, 240, 8, 0, &r), VG_E_INVAL, "41 columns");
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 320, 232, 8, 0, &r), VG_E_INVAL, "29 rows");
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 40, 30, 0, 0, &r), VG_E_INVAL);
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &im, 40 * 65, 30 * 65, 65, 0, &r), VG_E_INVAL);
+    cr_assert_eq(vg_pdq_hash_reduced(NULL, &im, 320, 240, 8, 0, &r), VG_E_INVAL);
+    static const uint8_t zero[VG_PDQ_LEN];
+    cr_assert_eq(memcmp(r.hash, zero, VG_PDQ_LEN), 0, "zeroed on failure");
+    vg_pdq_image tiny = {px, 1, 30, 3, 3};
+    cr_assert_eq(vg_pdq_hash_reduced(pq, &tiny, 4, 240, 8, 0, &r), VG_OK);
+    cr_assert(r.too_small && r.quality == 0, "a side < 5 px at full size, as the exact hash");
 }
