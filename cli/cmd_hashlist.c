@@ -21,6 +21,7 @@
 #include "vigil/hset_sign.h"
 
 #include "cli.h"
+#include "pathfmt.h"
 
 /* Exit codes of every `vigil hashlist` command. */
 enum { HL_OK = 0, HL_MATCH = 1, HL_ERROR = 2, HL_USAGE = 3 };
@@ -395,7 +396,10 @@ static void print_entries(struct lookup_run *r, const char *type, uint64_t first
         vg_hset_list l;
         if (vg_hset_rec_get(r->h, i, &e) != VG_OK || vg_hset_list_get(r->h, e.list, &l) != VG_OK)
             continue;
-        printf("%s\t%s\t%s\t%s\t", r->query, type, *e.id ? e.id : "-", l.name);
+        printf("%s\t%s\t", r->query, type);
+        /* ids may be file names (hashdeep): escaped so a tab or newline keeps one row */
+        vg_sum_write_name(stdout, *e.id ? e.id : "-");
+        printf("\t%s\t", l.name);
         if (*e.cat_profile || *e.cat_code || *e.cat_label)
             printf("%s:%s (%s)", *e.cat_profile ? e.cat_profile : "-",
                    *e.cat_code ? e.cat_code : "-", *e.cat_label ? e.cat_label : "-");

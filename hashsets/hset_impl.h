@@ -35,12 +35,17 @@ struct vg_hset {
     const uint8_t *codes; /* n_pdq * 32 bytes, sorted */
     const uint32_t *pdq_erange;
     uint64_t n_pdq;
-    const uint32_t *mih; /* 16 x (off[65537], ids[n_pdq]) */
+    const uint8_t *mih; /* 16 x (off[65537], ids[n_pdq], pair[n_pdq], pad) */
 };
 
 /* Off[65537] of MIH table k; its ids follow. */
 static inline const uint32_t *hset_mih_table(const vg_hset *h, unsigned k) {
-    return h->mih + (size_t)k * (VHS_MIH_KEYS + 1 + h->n_pdq);
+    return (const uint32_t *)(const void *)(h->mih + (size_t)k * vhs_mih_table_size(h->n_pdq));
+}
+
+/* Pair[n_pdq] of MIH table k: chunk k ^ 1 of the code each of its ids names. */
+static inline const uint16_t *hset_mih_pairs(const vg_hset *h, unsigned k) {
+    return (const uint16_t *)(const void *)(hset_mih_table(h, k) + VHS_MIH_KEYS + 1 + h->n_pdq);
 }
 
 #endif /* VIGIL_HSET_IMPL_H */

@@ -5,17 +5,27 @@
  * the 256-bit code is cut into 16 chunks of 16 bits. If d(x, q) <= r then some chunk differs in
  * at most s = floor(r / 16) bits (otherwise d >= 16 (s + 1) > r), so probing every chunk's
  * table at radius s finds every answer; each candidate is verified with the full distance.
- * A code is reported only from the first table whose chunk is within s of the query's, so
- * every answer comes out once without any per-query state (PERF.md §7).
  *
- * Candidates are random reads into the code array; they go through a small ring so each is
- * prefetched PF candidates before it is verified, across bucket and table boundaries.
+ * A plain multi-index reads every bucket entry's code: ~41 k random DRAM reads per query at
+ * 10 M codes, which bound it to ~1 ms (PERF.md §A3). Here each entry of table k also holds
+ * chunk k ^ 1 of its code (the other half of a 32-bit pair; vhs_format.h), and the search
+ * keeps an entry only if the pair is within p = floor(r / 8) of the query's. That loses no
+ * answer: if d <= r, one of the 8 pairs differs in at most p bits (pigeonhole again) and its
+ * closer half in at most floor(p / 2) = s, so the table of that half probes it and the pair
+ * passes. A random entry passes with probability ~0.26% at r = 31, so the search streams
+ * 2-byte pairs and reads ids and codes only for the few that pass. A code is reported only by
+ * the first table that finds it (chunk within s and pair within p), so every answer comes out
+ * once without any per-query state (PERF.md §7).
  *
- * When the candidate count (known exactly from the tables' offsets before any code is read)
- * makes the index slower than reading every code — dense or clustered lists, or radius > 47 —
- * the query is answered by a scan instead; a batch groups such queries into one tiled scan, so
- * the codes are read from memory once for all of them (PERF.md: MIH is no faster than a
- * batched scan on 100 dense clusters).
+ * The passing entries go through two small rings so their random reads overlap: PF entries
+ * fetch their id from the table while earlier ones fetch their code, across bucket and table
+ * boundaries.
+ *
+ * When the bucket entries to filter (known exactly from the tables' offsets before any is
+ * read) make the index slower than reading every code — dense or clustered lists, or
+ * radius > 47 — the query is answered by a scan instead; a batch groups such queries into one
+ * tiled scan, so the codes are read from memory once for all of them (PERF.md: MIH is no
+ * faster than a batched scan on 100 dense clusters).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +45,15 @@
 #endif
 #define INL static inline __attribute__((always_inline))
 
-#define PF 16u               /* candidates in flight (prefetch distance) */
-#define SINGLE_SCAN_RATIO 8u /* a streamed code costs ~1/8 of a random candidate */
+#define PF 16u      /* candidates in flight per stage (prefetch distance) */
+#define PF_LINES 8u /* cache lines of pair entries prefetched per bucket, a table ahead */
+/* A lone query scans only when it has more candidates than there are codes: clustered codes
+ * sit together in the sorted array, so their candidates are cheap cache hits, and bench_match
+ * at 10 M clustered codes measured forced MIH 12-19x faster than scan-1 while a ratio of 8
+ * sent queries to the scan and made AUTO 5x slower than the batched scan. */
+#define SINGLE_SCAN_RATIO 1u
 #define BATCH_SCAN_RATIO 16u /* a code in a cache-resident tile costs ~1/16 */
+#define BATCH_MIN_DENSE 8u   /* queries that must share one pass for the ratio above */
 #define MAX_MIH_RADIUS 47u   /* s <= 2: at most 137 probes per table */
 
 /* One query being answered. */
@@ -45,7 +61,7 @@ struct query {
     const vg_hset *h;
     const uint8_t *code; /* the query's 32 bytes */
     uint64_t qw[4];
-    uint32_t qi, r, s;
+    uint32_t qi, r, s, p; /* radius, chunk probe radius r / 16, pair limit r / 8 */
     vg_hset_hit_fn fn;
     void *ctx;
 };
@@ -92,63 +108,129 @@ INL void bucket(const uint32_t *t, uint32_t v, uint64_t n, uint64_t *a, uint64_t
     *a = t[v] < *b ? t[v] : *b;
 }
 
-/* Number of candidates the multi-index would verify (with repeats across tables). */
-static uint64_t count_candidates(const vg_hset *h, const uint8_t *q, uint32_t s) {
-    uint16_t m[137];
-    unsigned nm = ball_masks(s, m);
-    uint64_t total = 0, a, b;
-    for (unsigned k = 0; k < VHS_MIH_CHUNKS; k++) {
-        const uint32_t *t = hset_mih_table(h, k);
-        uint32_t c = vhs_chunk(q, k);
-        for (unsigned i = 0; i < nm; i++) {
-            bucket(t, c ^ m[i], h->n_pdq, &a, &b);
-            total += b - a;
-        }
-    }
-    return total;
+/* Chunk j of a code's XOR with the query. */
+INL uint32_t chunk_dist(const uint64_t *x, uint32_t j) {
+    return (uint32_t)__builtin_popcountll((x[j >> 2] >> (16 * (j & 3))) & 0xffffu);
 }
 
-/* Verify candidate id found in table k: within r, and k is its first table within s. */
+/* Whether table k finds code x: its chunk k is within s (a probed bucket) and the pair
+ * (k, k ^ 1) within p (the filter). If d <= r, some pair of the 8 is within p = r / 8, and the
+ * closer half of it within s = r / 16: every answer is found by at least one table. */
+INL int caught(const struct query *q, const uint64_t *x, uint32_t k) {
+    uint32_t e = chunk_dist(x, k);
+    return e <= q->s && e + chunk_dist(x, k ^ 1u) <= q->p;
+}
+
+/* Verify candidate id found in table k: within r, and k is the first table that finds it. */
 INL vg_status verify(const struct query *q, uint32_t id, uint32_t k) {
     uint64_t x[4];
     uint32_t d = dist4(q->qw, q->h->codes + (size_t)id * VHS_PDQ_LEN, x);
     if (d > q->r)
         return VG_OK;
     for (uint32_t j = 0; j < k; j++)
-        if ((uint32_t)__builtin_popcountll((x[j >> 2] >> (16 * (j & 3))) & 0xffffu) <= q->s)
+        if (caught(q, x, j))
             return VG_OK;
     return emit(q, id, d);
 }
 
-HOT static vg_status mih_query(const struct query *q, const uint8_t *qc) {
-    const vg_hset *h = q->h;
-    uint16_t m[137];
-    unsigned nm = ball_masks(q->s, m);
-    uint32_t ring_id[PF], ring_k[PF];
-    uint64_t pushed = 0, a, b;
+/* Candidates that pass the pair filter wait in two rings, so their memory reads overlap:
+ * PF steps while the id is fetched from the table, then PF more while the code is. */
+struct pipe {
+    uint32_t pos[PF], pk[PF]; /* stage 1: position in table pk's ids */
+    uint32_t id[PF], ik[PF];  /* stage 2: code index, found in table ik */
+    uint64_t n1, n2;          /* entries pushed into each stage */
+};
+
+INL vg_status push_code(const struct query *q, struct pipe *pp, uint32_t id, uint32_t k) {
+    unsigned slot = (unsigned)(pp->n2++ % PF);
+    vg_status st = pp->n2 > PF ? verify(q, pp->id[slot], pp->ik[slot]) : VG_OK;
+    pp->id[slot] = id;
+    pp->ik[slot] = k;
+    __builtin_prefetch(q->h->codes + (size_t)id * VHS_PDQ_LEN);
+    return st;
+}
+
+/* Stage 1 slot -> its id (checked against the codes) into stage 2. */
+INL vg_status advance(const struct query *q, struct pipe *pp, unsigned slot) {
+    uint32_t k = pp->pk[slot], id = hset_mih_table(q->h, k)[VHS_MIH_KEYS + 1 + pp->pos[slot]];
+    return id < q->h->n_pdq ? push_code(q, pp, id, k) : VG_OK;
+}
+
+INL vg_status push_pos(const struct query *q, struct pipe *pp, const uint32_t *ids, uint64_t j,
+                       uint32_t k) {
+    unsigned slot = (unsigned)(pp->n1++ % PF);
+    vg_status st = pp->n1 > PF ? advance(q, pp, slot) : VG_OK;
+    pp->pos[slot] = (uint32_t)j;
+    pp->pk[slot] = k;
+    __builtin_prefetch(ids + j);
+    return st;
+}
+
+/* Empty both stages, in order. */
+static vg_status drain(const struct query *q, struct pipe *pp) {
     vg_status st = VG_OK;
+    for (uint64_t i = pp->n1 > PF ? pp->n1 - PF : 0; i < pp->n1 && st == VG_OK; i++)
+        st = advance(q, pp, (unsigned)(i % PF));
+    for (uint64_t i = pp->n2 > PF ? pp->n2 - PF : 0; i < pp->n2 && st == VG_OK; i++)
+        st = verify(q, pp->id[i % PF], pp->ik[i % PF]);
+    return st;
+}
+
+/* The probed buckets of a query: entries [a, b) of table k's ids for ball mask i. */
+struct plan {
+    uint16_t m[137];
+    unsigned nm;
+    uint32_t a[VHS_MIH_CHUNKS][137], b[VHS_MIH_CHUNKS][137];
+    uint64_t total; /* entries the pair filter reads (with repeats across tables) */
+};
+
+/* Every bucket the query probes, with the offset reads overlapped. */
+static void plan_query(const vg_hset *h, const uint8_t *qc, uint32_t s, struct plan *pl) {
+    uint64_t a, b;
+    pl->nm = ball_masks(s, pl->m);
+    pl->total = 0;
+    for (uint32_t k = 0; k < VHS_MIH_CHUNKS; k++)
+        for (unsigned i = 0; i < pl->nm; i++)
+            __builtin_prefetch(hset_mih_table(h, k) + (vhs_chunk(qc, k) ^ pl->m[i]));
+    for (uint32_t k = 0; k < VHS_MIH_CHUNKS; k++)
+        for (unsigned i = 0; i < pl->nm; i++) {
+            bucket(hset_mih_table(h, k), vhs_chunk(qc, k) ^ pl->m[i], h->n_pdq, &a, &b);
+            pl->a[k][i] = (uint32_t)a;
+            pl->b[k][i] = (uint32_t)b;
+            pl->total += b - a;
+        }
+}
+
+/* Start reading the pair entries of table k's probed buckets (up to PF_LINES lines each). */
+static void prefetch_pairs(const vg_hset *h, const struct plan *pl, uint32_t k) {
+    const uint16_t *pr = hset_mih_pairs(h, k);
+    for (unsigned i = 0; i < pl->nm; i++)
+        for (uint32_t j = pl->a[k][i], n = 0; j < pl->b[k][i] && n < PF_LINES; j += 32, n++)
+            __builtin_prefetch(pr + j);
+}
+
+HOT static vg_status mih_query(const struct query *q, const uint8_t *qc, const struct plan *pl) {
+    const vg_hset *h = q->h;
+    struct pipe pp = {.n1 = 0, .n2 = 0};
+    vg_status st = VG_OK;
+    prefetch_pairs(h, pl, 0);
     for (uint32_t k = 0; k < VHS_MIH_CHUNKS && st == VG_OK; k++) {
-        const uint32_t *t = hset_mih_table(h, k), *ids = t + VHS_MIH_KEYS + 1;
-        uint32_t c = vhs_chunk(qc, k);
-        for (unsigned i = 0; i < nm && st == VG_OK; i++) {
-            bucket(t, c ^ m[i], h->n_pdq, &a, &b);
-            for (uint64_t j = a; j < b && st == VG_OK; j++) {
-                uint32_t id = ids[j];
-                if (id >= h->n_pdq)
-                    continue;
-                unsigned slot = (unsigned)(pushed++ % PF);
-                if (pushed > PF)
-                    st = verify(q, ring_id[slot], ring_k[slot]);
-                ring_id[slot] = id;
-                ring_k[slot] = k;
-                __builtin_prefetch(h->codes + (size_t)id * VHS_PDQ_LEN);
-            }
+        const uint32_t *ids = hset_mih_table(h, k) + VHS_MIH_KEYS + 1;
+        const uint16_t *pr = hset_mih_pairs(h, k);
+        uint32_t cp = vhs_chunk(qc, k ^ 1u);
+        if (k + 1 < VHS_MIH_CHUNKS)
+            prefetch_pairs(h, pl, k + 1);
+        /* In an odd table, a pair within s was already found by the even table before it. */
+        uint32_t lo = k & 1u ? q->s + 1 : 0;
+        for (unsigned i = 0; i < pl->nm && st == VG_OK; i++) {
+            /* entries of this bucket differ from the query in popcount(m[i]) bits of chunk k */
+            uint32_t lim = q->p - (uint32_t)__builtin_popcount(pl->m[i]);
+            for (uint64_t j = pl->a[k][i]; j < pl->b[k][i] && lim >= lo && st == VG_OK; j++)
+                if ((uint32_t)__builtin_popcount(pr[j] ^ cp) - lo <= lim - lo)
+                    st = push_pos(q, &pp, ids, j, k);
         }
     }
-    uint64_t from = pushed > PF ? pushed - PF : 0;
-    for (uint64_t i = from; i < pushed && st == VG_OK; i++)
-        st = verify(q, ring_id[i % PF], ring_k[i % PF]);
-    return st;
+    return st == VG_OK ? drain(q, &pp) : st;
 }
 
 /* ---- scans (vigil/hamming.h kernels: AVX-512, AVX2, POPCNT or scalar, chosen at run time) ---- */
@@ -224,18 +306,20 @@ static void query_init(struct query *q, const vg_hset *h, const uint8_t *code, u
     q->qi = qi;
     q->r = radius;
     q->s = radius / VHS_MIH_CHUNKS;
+    q->p = radius / (VHS_MIH_CHUNKS / 2);
     q->fn = fn;
     q->ctx = ctx;
 }
 
-/* Whether the query is answered by a scan: forced, beyond the tables, or cheaper. */
-static int use_scan(const vg_hset *h, const uint8_t *code, unsigned radius,
-                    vg_hset_search_mode mode, unsigned ratio) {
-    if (mode != VG_HSET_SEARCH_AUTO)
-        return mode == VG_HSET_SEARCH_SCAN;
-    if (radius > MAX_MIH_RADIUS)
-        return 1;
-    return count_candidates(h, code, radius / VHS_MIH_CHUNKS) > h->n_pdq / ratio;
+/* Whether the query is answered by a scan: forced, or beyond the tables. */
+static int must_scan(unsigned radius, vg_hset_search_mode mode) {
+    return mode == VG_HSET_SEARCH_SCAN || (mode == VG_HSET_SEARCH_AUTO && radius > MAX_MIH_RADIUS);
+}
+
+/* Whether a planned query is cheaper as a scan (AUTO only). */
+static int scan_cheaper(const vg_hset *h, const struct plan *pl, vg_hset_search_mode mode,
+                        unsigned ratio) {
+    return mode == VG_HSET_SEARCH_AUTO && pl->total > h->n_pdq / ratio;
 }
 
 static vg_status check_args(unsigned radius, vg_hset_search_mode mode) {
@@ -252,9 +336,43 @@ vg_status vg_hset_pdq_search(const vg_hset *h, const uint8_t q[32], unsigned rad
     if (st != VG_OK || h->n_pdq == 0)
         return st;
     query_init(&qq, h, q, 0, radius, fn, ctx);
-    if (use_scan(h, q, radius, mode, SINGLE_SCAN_RATIO))
+    if (must_scan(radius, mode))
         return scan_query(&qq, 0, h->n_pdq);
-    return mih_query(&qq, q);
+    struct plan pl;
+    plan_query(h, q, qq.s, &pl);
+    if (scan_cheaper(h, &pl, mode, SINGLE_SCAN_RATIO))
+        return scan_query(&qq, 0, h->n_pdq);
+    return mih_query(&qq, q, &pl);
+}
+
+/* Which queries of a batch the tiled scan answers (scan[i] = 1): those that must scan, and in
+ * AUTO those whose bucket entries outnumber the codes, or outnumber 1/BATCH_SCAN_RATIO of them
+ * when at least BATCH_MIN_DENSE queries do (fewer gain little from sharing the pass). */
+static vg_status pick_scans(const vg_hset *h, const uint8_t *q, size_t nq, unsigned radius,
+                            vg_hset_search_mode mode, uint8_t *scan) {
+    uint64_t *total = malloc(nq * sizeof *total);
+    struct plan *pl = malloc(sizeof *pl);
+    size_t n_dense = 0;
+    if (!total || !pl) {
+        free(total);
+        free(pl);
+        return VG_E_NOMEM;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        scan[i] = (uint8_t)must_scan(radius, mode);
+        total[i] = 0;
+        if (!scan[i] && mode == VG_HSET_SEARCH_AUTO) {
+            plan_query(h, q + i * VHS_PDQ_LEN, radius / VHS_MIH_CHUNKS, pl);
+            total[i] = pl->total;
+            n_dense += total[i] > h->n_pdq / BATCH_SCAN_RATIO;
+        }
+    }
+    for (size_t i = 0; i < nq; i++)
+        scan[i] |= total[i] > h->n_pdq / SINGLE_SCAN_RATIO ||
+                   (n_dense >= BATCH_MIN_DENSE && total[i] > h->n_pdq / BATCH_SCAN_RATIO);
+    free(pl);
+    free(total);
+    return VG_OK;
 }
 
 vg_status vg_hset_pdq_search_batch(const vg_hset *h, const uint8_t *q, size_t nq, unsigned radius,
@@ -265,21 +383,24 @@ vg_status vg_hset_pdq_search_batch(const vg_hset *h, const uint8_t *q, size_t nq
     if (nq > UINT32_MAX)
         return VG_E_INVAL;
     struct query *dense = malloc(nq * sizeof *dense);
+    struct plan *pl = malloc(sizeof *pl);
+    uint8_t *scan = malloc(nq);
     size_t nd = 0;
-    if (!dense)
-        return VG_E_NOMEM;
+    st = dense && pl && scan ? pick_scans(h, q, nq, radius, mode, scan) : VG_E_NOMEM;
     for (size_t i = 0; i < nq && st == VG_OK; i++) {
         const uint8_t *code = q + i * VHS_PDQ_LEN;
-        if (use_scan(h, code, radius, mode, BATCH_SCAN_RATIO)) {
-            query_init(&dense[nd++], h, code, (uint32_t)i, radius, fn, ctx);
-        } else {
-            struct query one;
-            query_init(&one, h, code, (uint32_t)i, radius, fn, ctx);
-            st = mih_query(&one, code);
+        query_init(&dense[nd], h, code, (uint32_t)i, radius, fn, ctx);
+        if (scan[i]) {
+            nd++; /* answered by the batched scan below */
+            continue;
         }
+        plan_query(h, code, dense[nd].s, pl);
+        st = mih_query(&dense[nd], code, pl);
     }
     if (st == VG_OK && nd)
         st = scan_batch(dense, nd, h->n_pdq);
+    free(scan);
+    free(pl);
     free(dense);
     return st;
 }

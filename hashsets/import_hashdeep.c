@@ -10,6 +10,9 @@
  * pdq_quality (empty for files that are not images, or whose PDQ failed) and, with
  * --dihedral, pdq_dihedral (8 ':'-joined codes, validated but not stored: the scan side
  * computes the dihedral hashes of what it finds).
+ *
+ * Each entry's id is the record's file name (its only stable identifier, the same for every
+ * hash column of the record), so a match names the file the list was made from.
  */
 #include "import_impl.h"
 
@@ -179,6 +182,7 @@ static vg_status record(vg_hset_import *h, char *l, size_t n, uint64_t ln, const
         if (lay->t[a] == VG_HT_PDQ)
             e.quality = quality;
         e.name = s;
+        e.id = *s ? s : NULL; /* the file name: hashdeep records carry no other identifier */
         e.size = size;
         vg_status st = imp_emit(h, &e);
         if (st != VG_OK)

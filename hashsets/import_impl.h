@@ -213,6 +213,9 @@ int imp_plain_bid(const imp_prefix *pf);
 vg_status imp_plain_read(vg_hset_import *h);
 int imp_sum_bid(const imp_prefix *pf);
 vg_status imp_sum_read(vg_hset_import *h);
+/* Undo coreutils' escaping of a sum line's name in place: \\ -> \, \n -> LF, \r -> CR; NUL
+ * terminates at the new *n. */
+void imp_sum_unescape(char *s, size_t *n);
 int imp_hashdeep_bid(const imp_prefix *pf);
 vg_status imp_hashdeep_read(vg_hset_import *h);
 int imp_pdq_bid(const imp_prefix *pf);

@@ -135,6 +135,7 @@ static vg_status emit_all(vg_hset_import *h, const jrec *r, uint64_t ln) {
         if (t == VG_HT_PDQ)
             e.quality = r->quality;
         e.name = r->path;
+        e.id = r->path; /* the only stable identifier a vigil hash record has */
         e.size = r->size;
         vg_status st = imp_emit(h, &e);
         if (st != VG_OK)

@@ -4,6 +4,8 @@
  *                              naming hash/quality columns (vigil DESIGN form);
  *   hash=H,norm=..,quality=Q,filename=N   pdq-photo-hasher -d;
  *   H0,...,H7,QUALITY,NAME     pdq-photo-hasher --pdqdih-across (eight dihedral hashes);
+ *   HASH  NAME, HASH *NAME     a sha256sum-style line (`vigil hash --format=sum` with a PDQ, or
+ *                              any "HASH NAME" list), coreutils' leading '\' escape included;
  *   SIGNAL VALUE               python-threatexchange local file ("pdq <hex>"); video_md5 and
  *                              video_sha256 are file digests (MD5/SHA-256); other signal types
  *                              are counted as unusable.
@@ -67,7 +69,8 @@ static bool te_line(const char *l, size_t n, size_t *typelen) {
         if (!islower((unsigned char)*c) && *c != '_' && !isdigit((unsigned char)*c))
             return false;
     *typelen = (size_t)(sp - l);
-    return true;
+    /* a long run of hex is a (damaged) hash with a name, not a signal type */
+    return *typelen < 32 || !imp_is_hex(l, *typelen);
 }
 
 int imp_pdq_bid(const imp_prefix *pf) {
@@ -173,6 +176,31 @@ static vg_status te_record(vg_hset_import *h, char *l, size_t n, size_t tl, uint
     return imp_emit(h, &e);
 }
 
+/* "HASH NAME": a PDQ hash, one space or tab, an optional second space or '*' (coreutils' mode
+ * marker), then the name; a leading '\' marks an escaped name. False if l is not of that shape
+ * (e.g. a threatexchange "pdq HASH" line). */
+static bool sum_line(char *l, size_t n, char **name, size_t *namelen, bool *escaped) {
+    *escaped = n > 0 && l[0] == '\\';
+    char *s = l + (size_t)*escaped;
+    size_t k = n - (size_t)*escaped;
+    if (k < 65 || !is_pdq_hex(s, 64) || (s[64] != ' ' && s[64] != '\t'))
+        return false;
+    size_t i = k > 65 && (s[65] == ' ' || s[65] == '*') ? 66 : 65;
+    *name = s + i;
+    *namelen = k - i;
+    return true;
+}
+
+/* A line sum_line() accepted: its hash at l (after the escape mark), its name. */
+static vg_status sum_record(vg_hset_import *h, uint64_t ln, char *l, char *name, size_t nl,
+                            bool esc) {
+    char *hex = l + (size_t)esc;
+    name[nl] = '\0';
+    if (esc)
+        imp_sum_unescape(name, &nl);
+    return emit_pdq(h, ln, hex, 64, -1, name);
+}
+
 /* "HASH,QUALITY,NAME", "hash=..,quality=..,filename=.." or eight dihedral hashes. */
 static vg_status csv_record(vg_hset_import *h, char *l, size_t n, uint64_t ln, const cols *c) {
     fields fs;
@@ -246,7 +274,12 @@ vg_status imp_pdq_read(vg_hset_import *h) {
                 continue;
         }
         h->st.records++;
-        if (!c.header && te_line(p, n, &tl))
+        char *nm;
+        size_t nl;
+        bool esc;
+        if (!c.header && sum_line(p, n, &nm, &nl, &esc))
+            st = sum_record(h, ln, p, nm, nl, esc);
+        else if (!c.header && te_line(p, n, &tl))
             st = te_record(h, p, n, tl, ln);
         else
             st = csv_record(h, p, n, ln, &c);

@@ -142,8 +142,7 @@ int imp_sum_bid(const imp_prefix *pf) {
     return good > bad ? 40 : 0;
 }
 
-/* Undo coreutils' escaping in place: \\ -> \, \n -> LF, \r -> CR. */
-static void unescape(char *s, size_t *n) {
+void imp_sum_unescape(char *s, size_t *n) {
     size_t o = 0;
     for (size_t i = 0; i < *n; i++) {
         char c = s[i];
@@ -176,7 +175,7 @@ static vg_status record(vg_hset_import *h, char *s, size_t n, uint64_t ln) {
     imp_set_hash(&e, t, r.hex, r.hexlen);
     r.name[r.namelen] = '\0'; /* ends the name; the hex before it is already decoded */
     if (r.escaped)
-        unescape(r.name, &r.namelen);
+        imp_sum_unescape(r.name, &r.namelen);
     e.name = r.name;
     e.size = r.size;
     return imp_emit(h, &e);

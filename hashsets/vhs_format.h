@@ -23,9 +23,14 @@
  *   ERANGE_t    uint32[n_t + 1]                    entry range of key i: [er[i], er[i+1])
  *   PDQ_CODES   32 * n_pdq bytes                   unique PDQ codes (sorted)
  *   PDQ_ERANGE  uint32[n_pdq + 1]
- *   MIH         16 tables, each uint32 off[65537] then uint32 ids[n_pdq]: the code indices
- *               whose 16-bit chunk k (bytes 2k, 2k+1, little-endian) equals v are
- *               ids[off[v] .. off[v+1]); empty when there are no PDQ codes
+ *   MIH         16 tables, each uint32 off[65537], uint32 ids[n_pdq], uint16 pair[n_pdq] and
+ *               2 zero bytes when n_pdq is odd: the code indices whose 16-bit chunk k (bytes
+ *               2k, 2k+1, little-endian) equals v are ids[off[v] .. off[v+1]), and pair[i] is
+ *               chunk k ^ 1 (the other half of the 32-bit pair) of code ids[i], so a search can
+ *               reject most candidates without reading their codes (hset_pdq.c); empty when
+ *               there are no PDQ codes
+ *
+ * Version 2 added pair[] to the MIH tables; version 1 files are refused (rebuild them).
  */
 #ifndef VIGIL_VHS_FORMAT_H
 #define VIGIL_VHS_FORMAT_H
@@ -38,7 +43,7 @@
 
 #define VHS_MAGIC "\x89VHS\r\n\x1a\n"
 #define VHS_MAGIC_LEN 8
-#define VHS_VERSION 1u
+#define VHS_VERSION 2u
 #define VHS_HEADER_SIZE 4096u
 #define VHS_ALIGN 64u
 #define VHS_NONE UINT32_MAX /* "no string" / "no category" */
@@ -136,6 +141,11 @@ _Static_assert(sizeof(struct vhs_section_ent) == 32, "section layout");
 /* Key length in bytes of digest slot d. */
 static inline uint32_t vhs_key_len(unsigned d) {
     return d == VHS_D_MD5 ? 16u : d == VHS_D_SHA1 ? 20u : 32u;
+}
+
+/* Bytes of one MIH table for n codes: off[], ids[], pair[], padded to 4 bytes. */
+static inline uint64_t vhs_mih_table_size(uint64_t n) {
+    return 4u * ((uint64_t)VHS_MIH_KEYS + 1u + n) + 2u * (n + (n & 1u));
 }
 
 /* 16-bit MIH chunk k of a PDQ code (bytes 2k and 2k+1, little-endian). */

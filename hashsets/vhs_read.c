@@ -130,7 +130,7 @@ static vg_status check_sections(struct opener *o, const struct vhs_header *h) {
         (st = check_size(o, h, VHS_S_PDQ_ERANGE, 4, np + 1)) != VG_OK)
         return st;
     if (h->sec[VHS_S_MIH].count != np || h->sec[VHS_S_MIH].param != VHS_MIH_CHUNKS ||
-        h->sec[VHS_S_MIH].size != (np ? (uint64_t)VHS_MIH_CHUNKS * (VHS_MIH_KEYS + 1 + np) * 4 : 0))
+        h->sec[VHS_S_MIH].size != (np ? VHS_MIH_CHUNKS * vhs_mih_table_size(np) : 0))
         return bad(o, VG_E_FORMAT, "section 'multi-index' does not fit %llu codes",
                    (unsigned long long)np);
     return VG_OK;
@@ -171,7 +171,7 @@ static void point(vg_hset *x) {
     x->codes = m + h->sec[VHS_S_PDQ_CODES].offset;
     x->n_pdq = h->sec[VHS_S_PDQ_CODES].count;
     x->pdq_erange = (const uint32_t *)(const void *)(m + h->sec[VHS_S_PDQ_ERANGE].offset);
-    x->mih = (const uint32_t *)(const void *)(m + h->sec[VHS_S_MIH].offset);
+    x->mih = m + h->sec[VHS_S_MIH].offset;
 }
 
 static vg_status check_all(struct opener *o, vg_hset *x, unsigned flags) {

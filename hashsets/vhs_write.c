@@ -177,14 +177,15 @@ static vg_status write_digest(struct writer *w, struct vhs_header *h, int d,
     return VG_OK;
 }
 
-/* The 16 multi-index tables, one counting sort each, through one reused ids buffer. */
+/* The 16 multi-index tables, one counting sort each, through reused ids and pair buffers. */
 static vg_status write_mih(struct writer *w, struct vhs_header *h, const struct rec_array *a,
                            const uint32_t *starts, size_t nk) {
     vg_status st = VG_OK;
     uint32_t *off = malloc((VHS_MIH_KEYS + 1) * sizeof *off);
     uint32_t *pos = malloc(VHS_MIH_KEYS * sizeof *pos);
     uint32_t *ids = malloc((nk ? nk : 1) * sizeof *ids);
-    if (!off || !pos || !ids) {
+    uint16_t *pair = calloc(nk + 1, sizeof *pair); /* + 1: the pad of an odd count */
+    if (!off || !pos || !ids || !pair) {
         st = vg_hset_build_fail(w->b, VG_E_NOMEM, "out of memory (multi-index)");
         goto done;
     }
@@ -197,15 +198,21 @@ static vg_status write_mih(struct writer *w, struct vhs_header *h, const struct 
         for (size_t v = 0; v < VHS_MIH_KEYS; v++)
             off[v + 1] += off[v];
         memcpy(pos, off, VHS_MIH_KEYS * sizeof *pos);
-        for (size_t i = 0; i < nk; i++)
-            ids[pos[vhs_chunk(a->v + (size_t)starts[i] * a->size, k)]++] = (uint32_t)i;
+        for (size_t i = 0; i < nk; i++) {
+            const uint8_t *code = a->v + (size_t)starts[i] * a->size;
+            uint32_t p = pos[vhs_chunk(code, k)]++;
+            ids[p] = (uint32_t)i;
+            pair[p] = (uint16_t)vhs_chunk(code, k ^ 1u);
+        }
         if ((st = w_bytes(w, off, (VHS_MIH_KEYS + 1) * sizeof *off)) != VG_OK ||
-            (st = w_bytes(w, ids, nk * sizeof *ids)) != VG_OK)
+            (st = w_bytes(w, ids, nk * sizeof *ids)) != VG_OK ||
+            (st = w_bytes(w, pair, (nk + (nk & 1)) * sizeof *pair)) != VG_OK)
             goto done;
     }
     sec_end(w, h, VHS_S_MIH, nk);
     h->sec[VHS_S_MIH].param = VHS_MIH_CHUNKS;
 done:
+    free(pair);
     free(ids);
     free(pos);
     free(off);

@@ -131,8 +131,9 @@ typedef enum vg_hset_search_mode {
 
 /*
  * Every PDQ code within Hamming distance radius of q, each exactly once, in no set order. Uses
- * the multi-index tables (each 16-bit chunk probed at radius floor(radius / 16)) and verifies
- * each candidate with the full distance; when the candidates would outnumber a scan (a dense or
+ * the multi-index tables (each 16-bit chunk probed at radius floor(radius / 16), entries kept
+ * when their 32-bit chunk pair is within floor(radius / 8)) and verifies each remaining
+ * candidate with the full distance; when the candidates would outnumber a scan (a dense or
  * clustered index, or a large radius) it scans the codes instead. Either way the result is
  * exact. Allocates nothing.
  * @return VG_OK; VG_E_INVAL (radius > VG_HSET_MAX_RADIUS, or MIH forced with radius > 47);

@@ -8,7 +8,7 @@ for i in 1 2 3 4 5; do printf 'vigil-sample-%s\n' "$i" >"f$i"; done
 md5sum f1 f2 >alert.md5
 sha256sum f3 >alert.sha256
 sha256sum f4 >good.sha256
-hashdeep -c md5,sha1,sha256 f5 >alert.hashdeep 2>/dev/null
+hashdeep -l -c md5,sha1,sha256 f5 >alert.hashdeep 2>/dev/null
 pdq_a=6ecc9471a9b500ce7b53354c7959a503b58fda1a3872b07eac71d31603aa6f58
 pdq_b=1be1852bf6088f634f85fd9605ec13e6a163844ac75f2540bdbbbc51df736886
 printf 'hash,quality\n%s,100\n%s,87\n' "$pdq_a" "$pdq_b" >alert.pdq
@@ -47,7 +47,8 @@ expect_rc "lookup of an MD5 on the list exits 1" 1 lookup "$(hex md5sum f1)"
 check "lookup prints query, type, id, list, category, distance, role" \
     grep -qP "^$(hex md5sum f1)\tmd5\t-\talert.md5\t-\t0\talert$" "$TMP/out"
 expect_rc "SHA-1 from hashdeep matches" 1 lookup "$(hex sha1sum f5)"
-check "SHA-1 match names the hashdeep list" grep -qP '\tsha1\t-\talert.hashdeep\t' "$TMP/out"
+check "SHA-1 match names the hashdeep list, id = the file name" \
+    grep -qP '\tsha1\tf5\talert.hashdeep\t' "$TMP/out"
 expect_rc "SHA-256 matches" 1 lookup "$(hex sha256sum f3 | tr a-f A-F)"
 expect_rc "a hash on no list exits 0" 0 lookup "$(hex md5sum f3)" "$(hex sha1sum f1)"
 check "no output for no match" test ! -s "$TMP/out"
@@ -62,6 +63,24 @@ expect_rc "a line that is not a hash exits 2" 2 lookup "$(hex md5sum f1)" "xyz"
 check "the bad line is named by number" grep -q 'line 2: not an MD5' "$TMP/err"
 check "the good line before it still matched" grep -q "$(hex md5sum f1)" "$TMP/out"
 expect_rc "bad --max-distance exits 3" 3 "$VIGIL" hashlist lookup -d 300 lists.vhs
+
+# --- an id that is a file name with a tab stays in its column (escaped as in sha256sum) ---
+printf 'vigil-sample-6\n' >f6
+printf '%%%%%%%% HASHDEEP-1.0\n%%%%%%%% size,md5,filename\n15,%s,dir/a\tb.jpg\n' \
+    "$(hex md5sum f6)" >tab.hashdeep
+expect_rc "a hashdeep list with a tab in a name builds" 0 "$VIGIL" hashlist build -o tab.vhs \
+    tab.hashdeep
+expect_rc "its MD5 matches" 1 bash -c "echo $(hex md5sum f6) | '$VIGIL' hashlist lookup tab.vhs"
+row=$(printf '%s\tmd5\tdir/a\\x09b.jpg\ttab.hashdeep\t-\t0\talert' "$(hex md5sum f6)")
+check "the id is the file name, its tab escaped" grep -qxF "$row" "$TMP/out"
+
+# --- PDQ lists written like sha256sum output ("HEX  NAME") ---
+printf '%s  photos/a.jpg\n%s *b.jpg\n' "$pdq_a" "$pdq_b" >sumlike.pdq
+expect_rc "--format pdq builds HEX  NAME lines" 0 "$VIGIL" hashlist build -o sumlike.vhs \
+    --format pdq sumlike.pdq
+check "both are stored as matchable PDQ" grep -q 'sumlike.pdq: pdq, 2 entries' "$TMP/err"
+expect_rc "the PDQ near the first one matches" 1 \
+    bash -c "echo $pdq_near | '$VIGIL' hashlist lookup sumlike.vhs"
 
 # --- bad inputs ---
 printf '%s  f1\nnot-a-hash  f2\n' "$(hex md5sum f1)" >bad.md5
@@ -131,8 +150,8 @@ for f in own.jsonl own.hashdeep own_dih.hashdeep; do
     expect_rc "vigil hash output $f builds" 0 "$VIGIL" hashlist build -o own.vhs "$f"
     expect_rc "the image's PDQ matches from $f" 1 \
         bash -c "echo $coins_pdq | '$VIGIL' hashlist lookup own.vhs"
-    check "PDQ match at distance 0 from $f" grep -qP "^$coins_pdq\tpdq\t-\t$f\t-\t0\talert$" \
-        "$TMP/out"
+    check "PDQ match at distance 0 from $f, id = the file's path" \
+        grep -qP "^$coins_pdq\tpdq\t$P/sk_coins.png\t$f\t-\t0\talert$" "$TMP/out"
     expect_rc "the image's SHA-256 matches from $f" 1 \
         bash -c "sha256sum '$P/sk_rocket.jpg' | cut -d' ' -f1 | '$VIGIL' hashlist lookup own.vhs"
 done

@@ -14,12 +14,12 @@ Test(import_hashdeep, real_hashdeep_output_gives_three_types_per_file) {
     cr_assert_eq(st->records, 5);
     cr_assert_eq(st->empty_digest, 3);
     cr_assert_eq(th_ngot, 12);
-    cr_assert_str_eq(th_got[0], "md5 " S1_MD5 " size=15 name=/home/example/photos/sample1.jpg "
-                                "line=6");
-    cr_assert_str_eq(th_got[1], "sha1 " S1_SHA1 " size=15 name=/home/example/photos/sample1.jpg "
-                                "line=6");
-    cr_assert_str_eq(th_got[2],
-                     "sha256 " S1_SHA256 " size=15 name=/home/example/photos/sample1.jpg line=6");
+    cr_assert_str_eq(th_got[0], "md5 " S1_MD5 " id=/home/example/photos/sample1.jpg size=15 "
+                                "name=/home/example/photos/sample1.jpg line=6");
+    cr_assert_str_eq(th_got[1], "sha1 " S1_SHA1 " id=/home/example/photos/sample1.jpg size=15 "
+                                "name=/home/example/photos/sample1.jpg line=6");
+    cr_assert_str_eq(th_got[2], "sha256 " S1_SHA256 " id=/home/example/photos/sample1.jpg size=15 "
+                                "name=/home/example/photos/sample1.jpg line=6");
     cr_assert_eq(st->by_type[VG_HT_SHA256], 4);
     cr_assert_str_eq(vg_hset_import_provenance(h)->version, "1.0");
     cr_assert_str_eq(vg_hset_import_provenance(h)->format, "hashdeep");
@@ -32,7 +32,8 @@ Test(import_hashdeep, shared_sample_and_commas_in_names) {
     vg_hset_import *h = th_new();
     cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK);
     cr_assert_eq(th_ngot, 2);
-    cr_assert_str_eq(th_got[1], "sha256 " S1_SHA256 " size=15 name=/a,b,c.jpg line=3");
+    cr_assert_str_eq(th_got[1],
+                     "sha256 " S1_SHA256 " id=/a,b,c.jpg size=15 name=/a,b,c.jpg line=3");
     cr_assert_eq(th_import_data(h, "hashdeep.txt"), VG_OK);
     cr_assert_eq(th_ngot, 6);
     vg_hset_import_free(h);
@@ -97,8 +98,8 @@ Test(import_hashdeep, vigil_hash_pdq_columns) {
     cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK, "%s",
                  vg_hset_import_errmsg(h));
     cr_assert_eq(th_ngot, 7);
-    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " q=87 size=15 name=a.png line=6");
-    cr_assert_str_eq(th_got[6], "sha256 " S2_SHA256 " size=15 name=notes.txt line=7");
+    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " q=87 id=a.png size=15 name=a.png line=6");
+    cr_assert_str_eq(th_got[6], "sha256 " S2_SHA256 " id=notes.txt size=15 name=notes.txt line=7");
     cr_assert_eq(vg_hset_import_stats_get(h)->by_type[VG_HT_PDQ], 1);
     vg_hset_import_free(h);
 }
@@ -119,7 +120,7 @@ Test(import_hashdeep, vigil_hash_dihedral_column_is_checked_not_stored) {
     vg_hset_import *h = th_new();
     cr_assert_eq(th_import_text(h, text, (size_t)n, NULL), VG_OK, "%s", vg_hset_import_errmsg(h));
     cr_assert_eq(th_ngot, 7);
-    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " q=100 size=15 name=a.png line=3");
+    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " q=100 id=a.png size=15 name=a.png line=3");
     dih[100] = 'x'; /* a damaged dihedral code: the whole record is bad */
     n = snprintf(text, sizeof text,
                  "%%%%%%%% HASHDEEP-1.0\n"
@@ -148,6 +149,6 @@ Test(import_hashdeep, vigil_pdq_columns_are_validated) {
     cr_assert_not_null(strstr(th_reports[2], ":5: column 3 "));
     cr_assert_null(strstr(th_reports[2], PDQ2));
     cr_assert_eq(th_ngot, 2); /* the last record: its MD5, and its PDQ with no quality */
-    cr_assert_str_eq(th_got[1], "pdq " PDQ3 " size=15 name=no-quality line=6");
+    cr_assert_str_eq(th_got[1], "pdq " PDQ3 " id=no-quality size=15 name=no-quality line=6");
     vg_hset_import_free(h);
 }

@@ -13,9 +13,13 @@ Test(import_jsonl, vigil_hash_output_gives_every_digest_and_the_pdq) {
     cr_assert_eq(th_import_data(h, "vigil_hash.jsonl"), VG_OK, "%s", vg_hset_import_errmsg(h));
     cr_assert_str_eq(vg_hset_import_provenance(h)->format, "jsonl");
     cr_assert_eq(th_ngot, 7);
-    cr_assert_str_eq(th_got[0], "md5 " S1_MD5 " size=15 name=photos/sample1.jpg line=1");
-    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " q=100 size=15 name=photos/sample1.jpg line=1");
-    cr_assert_str_eq(th_got[6], "sha256 " S2_SHA256 " size=15 name=photos/notes.txt line=2");
+    cr_assert_str_eq(th_got[0],
+                     "md5 " S1_MD5 " id=photos/sample1.jpg size=15 name=photos/sample1.jpg line=1");
+    cr_assert_str_eq(th_got[3],
+                     "pdq " PDQ1
+                     " q=100 id=photos/sample1.jpg size=15 name=photos/sample1.jpg line=1");
+    cr_assert_str_eq(th_got[6], "sha256 " S2_SHA256
+                                " id=photos/notes.txt size=15 name=photos/notes.txt line=2");
     const vg_hset_import_stats *st = vg_hset_import_stats_get(h);
     cr_assert_eq(st->records, 2);
     cr_assert_eq(st->by_type[VG_HT_PDQ], 1);
@@ -34,8 +38,8 @@ Test(import_jsonl, pdq_error_low_quality_dihedral_and_unknown_keys) {
     cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK, "%s",
                  vg_hset_import_errmsg(h));
     cr_assert_eq(th_ngot, 3); /* the dihedral codes are checked, not stored */
-    cr_assert_str_eq(th_got[0], "md5 " S1_MD5 " size=15 name=a.jpg line=1");
-    cr_assert_str_eq(th_got[2], "pdq " PDQ2 " q=20 size=15 name=b.png line=3");
+    cr_assert_str_eq(th_got[0], "md5 " S1_MD5 " id=a.jpg size=15 name=a.jpg line=1");
+    cr_assert_str_eq(th_got[2], "pdq " PDQ2 " q=20 id=b.png size=15 name=b.png line=3");
     vg_hset_import_free(h);
 }
 
@@ -97,7 +101,7 @@ Test(import_jsonl, nul_byte_and_megabyte_line_are_bad_records) {
     cr_assert_eq(th_nreports, 2);
     cr_assert_not_null(strstr(th_reports[0], ":2: NUL byte"));
     cr_assert_not_null(strstr(th_reports[1], ":3: line longer"));
-    cr_assert_str_eq(th_got[1], "md5 " S3_MD5 " name=c line=4");
+    cr_assert_str_eq(th_got[1], "md5 " S3_MD5 " id=c name=c line=4");
     vg_hset_import_free(h);
     free(text);
 }

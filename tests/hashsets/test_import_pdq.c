@@ -66,6 +66,41 @@ Test(import_pdq, threatexchange_local_file) {
     vg_hset_import_free(h);
 }
 
+Test(import_pdq, sum_style_lines_give_hash_and_name) {
+    const char text[] = PDQ1 "  photos/a b.jpg\n" PDQ2 " *c.jpg\n\\" PDQ3 "  d\\\\e\\nf.jpg\n" PDQ1
+                             "\tg.jpg\n" PDQ2 " h.jpg\n";
+    vg_hset_import *h = th_new();
+    cr_assert_eq(vg_hset_import_set_format(h, "pdq"), VG_OK);
+    cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK, "%s",
+                 vg_hset_import_errmsg(h));
+    cr_assert_eq(th_ngot, 5);
+    cr_assert_eq(vg_hset_import_stats_get(h)->by_type[VG_HT_OTHER], 0);
+    cr_assert_str_eq(th_got[0], "pdq " PDQ1 " name=photos/a b.jpg line=1");
+    cr_assert_str_eq(th_got[1], "pdq " PDQ2 " name=c.jpg line=2");
+    cr_assert_str_eq(th_got[2], "pdq " PDQ3 " name=d\\e\nf.jpg line=3");
+    cr_assert_str_eq(th_got[3], "pdq " PDQ1 " name=g.jpg line=4");
+    cr_assert_str_eq(th_got[4], "pdq " PDQ2 " name=h.jpg line=5");
+    vg_hset_import_free(h);
+}
+
+Test(import_pdq, damaged_sum_style_hash_is_a_bad_record_not_a_signal_type) {
+    /* 63 and 65 hex digits before the name */
+    const char text[] =
+        "6ecc9471a9b500ce7b53354c7959a503b58fda1a3872b07eac71d31603aa6f5  x.jpg\n"
+        "6ecc9471a9b500ce7b53354c7959a503b58fda1a3872b07eac71d31603aa6f580  y\n" PDQ3 "  z.jpg\n";
+    vg_hset_import *h = th_new();
+    vg_hset_import_set_format(h, "pdq");
+    vg_hset_import_set_skip_bad(h, true);
+    cr_assert_eq(th_import_text(h, text, sizeof text - 1, NULL), VG_OK);
+    cr_assert_eq(th_ngot, 1);
+    cr_assert_str_eq(th_got[0], "pdq " PDQ3 " name=z.jpg line=3");
+    cr_assert_eq(th_nreports, 2);
+    cr_assert_eq(vg_hset_import_stats_get(h)->by_type[VG_HT_OTHER], 0);
+    cr_assert_not_null(strstr(th_reports[1], ":2: PDQ hash"));
+    cr_assert_null(strstr(th_reports[0], "6ecc9471"));
+    vg_hset_import_free(h);
+}
+
 Test(import_pdq, bad_quality_and_short_hash) {
     const char text[] = PDQ1 ",101\n" PDQ2 ",-1\n"
                              "6ecc9471a9b500ce,50\n" PDQ3 ",49\n";

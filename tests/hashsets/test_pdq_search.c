@@ -1,6 +1,7 @@
 /* test_pdq_search.c — PDQ radius search is exact: every mode and radius gives exactly the
  * brute-force answer (no false negatives, nothing beyond the radius, nothing twice), on 200 000
- * random codes with neighbours planted at every distance 0..40 and on clustered codes.
+ * random codes with neighbours planted at every distance 0..40, on neighbours built to sit at
+ * the multi-index's pigeonhole boundary, and on clustered codes.
  * Seeds are printed and can be replayed with VIGIL_TEST_SEED. */
 #include "hset_fixture.h"
 
@@ -153,6 +154,59 @@ Test(pdq_search, random_codes_with_neighbours_planted_at_every_distance) {
     vg_hset_close(h);
     free(db);
     free(q);
+}
+
+/* Flip nb distinct random bits of 16-bit chunk k (bytes 2k, 2k + 1) of a code. */
+static void flip_chunk(uint8_t *code, unsigned k, unsigned nb) {
+    unsigned used = 0;
+    while (nb > 0) {
+        unsigned bit = (unsigned)(fx_next() % 16);
+        if (used & (1u << bit))
+            continue;
+        used |= 1u << bit;
+        code[2 * k + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        nb--;
+    }
+}
+
+/* The search probes 16-bit chunks and filters by 32-bit chunk pairs (pair limit p = r / 8).
+ * Codes at distance exactly r whose pairs all differ in p + 1 bits but one, which differs in p
+ * bits split between its halves in every way, at every pair position, are found by exactly one
+ * table; codes with every pair at p + 1 (distance 8 (p + 1) = r + 1 for these radii) by none. */
+Test(pdq_search, neighbours_at_the_pair_filter_boundary_are_found_exactly) {
+    enum { N_BG = 20000, NQ = 4 };
+    static const unsigned radii[] = {15, 31, 47};
+    fx_seed("pdq_search.boundary", 4242);
+    for (size_t ri = 0; ri < sizeof radii / sizeof radii[0]; ri++) {
+        unsigned r = radii[ri], p = r / 8;
+        size_t n = N_BG + (size_t)NQ * (8 * (p + 1) + 1), at = N_BG;
+        uint8_t *db = malloc(32 * n), q[32 * NQ];
+        cr_assert_not_null(db);
+        fx_bytes(db, 32 * (size_t)N_BG);
+        fx_bytes(q, sizeof q);
+        for (size_t i = 0; i < NQ; i++)
+            for (unsigned pos = 0; pos <= 8; pos++) /* pos 8: no pair at p */
+                for (unsigned lo = 0; lo <= (pos < 8 ? p : 0); lo++, at++) {
+                    uint8_t *c = db + 32 * at;
+                    memcpy(c, q + 32 * i, 32);
+                    for (unsigned pr = 0; pr < 8; pr++) {
+                        unsigned want = pr == pos ? p : p + 1;
+                        unsigned a = pr == pos ? lo : (unsigned)(fx_next() % (want + 1));
+                        flip_chunk(c, 2 * pr, a);
+                        flip_chunk(c, 2 * pr + 1, want - a);
+                    }
+                    cr_assert_eq(fx_dist(c, q + 32 * i), pos < 8 ? r : r + 1);
+                }
+        cr_assert_eq(at, n);
+        vg_hset *h = build_open(db, n, 0);
+        uint16_t *ref = brute(h, q, NQ);
+        compare(h, q, NQ, ref, r, VG_HSET_SEARCH_MIH, 0);
+        compare(h, q, NQ, ref, r, VG_HSET_SEARCH_AUTO, 1);
+        compare(h, q, NQ, ref, r + 1, r + 1 <= 47 ? VG_HSET_SEARCH_MIH : VG_HSET_SEARCH_AUTO, 0);
+        free(ref);
+        vg_hset_close(h);
+        free(db);
+    }
 }
 
 Test(pdq_search, clustered_codes_match_brute_force_in_every_mode) {

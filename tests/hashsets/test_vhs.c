@@ -102,7 +102,7 @@ Test(vhs, builds_and_reports_counts_and_provenance) {
     vg_hset *h = open_ok(0);
     vg_hset_info in;
     vg_hset_info_get(h, &in);
-    cr_assert_eq(in.format_version, 1);
+    cr_assert_eq(in.format_version, 2);
     cr_assert_str_eq(in.name, "test index");
     cr_assert_str_eq(in.version, "7");
     cr_assert_eq(in.n_lists, 2);
@@ -508,13 +508,13 @@ Test(vhs, wrong_version_is_refused_as_unsupported) {
     size_t n;
     uint8_t *p = slurp(&n);
     char ed[160], err[256];
-    snprintf(ed, sizeof ed, "%s/v2.vhs", dir);
-    uint32_t v = 2;
+    snprintf(ed, sizeof ed, "%s/v3.vhs", dir);
+    uint32_t v = 3;
     memcpy(p + offsetof(struct vhs_header, version), &v, 4);
     reseal_header(p);
     spill(ed, p, n);
     cr_assert_eq(open_status(ed, 0, err, sizeof err), VG_E_UNSUPPORTED);
-    cr_assert(strstr(err, "format version 2"), "%s", err);
+    cr_assert(strstr(err, "format version 3"), "%s", err);
     free(p);
 }
 
