@@ -206,27 +206,35 @@ static int64_t list_index(json_object *start, const char *name) {
     return 0;
 }
 
-static void file_path(json_object *f, char *out, size_t cap, const char **name) {
+/* The full path of a file record ("disk/a.zip!/dir/b.jpg") and its last name ("b.jpg"). An
+ * image embedded in its parent is named by a "#" suffix that is appended to the parent without
+ * a separator: "photo.jpg#exif-thumbnail", "a.zip!/doc.pdf#jpeg@1234". */
+static void file_path(json_object *f, char *out, size_t cap, char *name, size_t name_cap) {
     const char *path = jstr(f, "path");
     json_object *inner = jget(f, "inner");
     size_t k = (size_t)snprintf(out, cap, "%s", path ? path : "");
-    const char *base = path ? strrchr(path, '/') : NULL;
-    *name = base ? base + 1 : path;
+    size_t base = 0; /* start of the last name in out */
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (slash)
+        base = (size_t)(slash - path) + 1;
     for (size_t i = 0; inner && i < json_object_array_length(inner) && k < cap; i++) {
         const char *n = jstr(json_object_array_get_idx(inner, i), "name");
-        k += (size_t)snprintf(out + k, cap - k, "!/%s", n ? n : "");
-        base = n ? strrchr(n, '/') : NULL;
-        *name = base ? base + 1 : n;
+        bool embedded = n && n[0] == '#';
+        size_t at = k + (embedded ? 0 : 2);
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", embedded ? "" : "!/", n ? n : "");
+        slash = n ? strrchr(n, '/') : NULL;
+        if (!embedded)
+            base = slash ? at + (size_t)(slash - n) + 1 : at;
     }
+    snprintf(name, name_cap, "%s", base < cap ? out + base : "");
 }
 
 static void add_file(struct cx *c, json_object *f, int64_t seq) {
     json_object *o = node(c, "file", seq, "uco-observable:File");
     json_object *facets = json_object_new_array();
     json_object *ff = node(c, "file-facet", seq, "uco-observable:FileFacet");
-    char path[4096];
-    const char *name = NULL;
-    file_path(f, path, sizeof path, &name);
+    char path[4096], name[4096];
+    file_path(f, path, sizeof path, name, sizeof name);
     put_str(ff, "uco-observable:fileName", name);
     put_str(ff, "uco-observable:filePath", path);
     json_object_object_add(ff, "uco-observable:sizeInBytes",
