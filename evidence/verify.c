@@ -473,23 +473,31 @@ static bool xrefs(struct vctx *c) {
     return true;
 }
 
-/* case.jsonld, when present, must be exactly what the records give (it is derived from them). */
+/* case.jsonld, when present, must be exactly what the records give (it is derived from them).
+ * Both files are streamed: the records through the export's bounded reader, case.jsonld
+ * compared chunk by chunk, so a hostile report cannot make verify use memory by its size. */
 static bool case_export(struct vctx *c) {
-    char *recs = NULL, *have = NULL;
-    size_t rn = 0, hn = 0;
+    struct stat sb;
+    if (fstatat(c->dirfd, "case.jsonld", &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? true
+                               : vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", "case.jsonld", 0,
+                                             "%s", strerror(errno));
     vg_ev_buf want = {0};
-    vg_status st = vg_ev_read_all(c->dirfd, "case.jsonld", SIZE_MAX / 2, &have, &hn);
-    if (st == VG_E_NOTFOUND)
-        return true;
+    bool equal = false;
+    vg_status st = vg_ev_case_render_file(c->dirfd, "records.jsonl", VG_EV_CASE_MAX_KEPT, &want);
     if (st == VG_OK)
-        st = vg_ev_read_all(c->dirfd, "records.jsonl", SIZE_MAX / 2, &recs, &rn);
-    if (st == VG_OK)
-        st = vg_ev_case_render(recs, rn, &want);
-    bool ok = st == VG_OK && want.n == hn && memcmp(want.p, have, hn) == 0;
-    free(recs);
-    free(have);
+        st = vg_ev_file_equals(c->dirfd, "case.jsonld", want.p, want.n, &equal);
     vg_ev_buf_free(&want);
-    if (!ok)
+    if (st == VG_E_LIMIT)
+        return vg_ev_vfail(c, VG_EV_TAMPERED, "layout.oversized", "case.jsonld", 0,
+                           "the records hold more findings than vigil exports to CASE "
+                           "(%zu bytes), so vigil did not write this file",
+                           (size_t)VG_EV_CASE_MAX_KEPT);
+    if (st == VG_E_NOMEM || st == VG_E_IO)
+        return vg_ev_vfail(c, VG_EV_CANNOT,
+                           st == VG_E_NOMEM ? "verify.out_of_memory" : "layout.unreadable",
+                           "case.jsonld", 0, "%s", vg_status_str(st));
+    if (st != VG_OK || !equal)
         return vg_ev_vfail(c, VG_EV_TAMPERED, "xref.case_export", "case.jsonld", 0,
                            "case.jsonld is not the CASE export of these records");
     return true;
