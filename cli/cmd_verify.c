@@ -1,7 +1,7 @@
 /*
  * cmd_verify.c — `vigil verify DIR --pubkey KEY.pub`: check a sealed evidence report against the
- * pinned key and print OK or the first failure with its named reason (evidence/verify.c). Prints
- * only names, hashes, counts and reasons, never content.
+ * pinned key and print OK or the first failure (with --all: every failure) with its named reason
+ * (evidence/verify.c). Prints only names, hashes, counts and reasons, never content.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -27,6 +27,8 @@ static void verify_usage(FILE *f) {
           "      --tsa-ca CA.pem        check summary.tsr (the stamped summary.tsq) against this\n"
           "                             time-stamping authority's CA\n"
           "      --strict               files vigil does not write fail instead of warn\n"
+          "      --all                  go on after a failure and print every failure, one a\n"
+          "                             line (the first is the one printed without --all)\n"
           "  -h, --help                 show this help\n\n"
           "Output: OK, or FAILED/INCOMPLETE/NOT VERIFIED with the reason, file and line.\n"
           "Exit status: 0 verified; 1 tampered or corrupt; 2 incomplete (crashed or not sealed);\n"
@@ -45,6 +47,7 @@ static int parse(struct verify_args *a, int argc, char **argv) {
                                          {"decrypt-cert", required_argument, NULL, 'c'},
                                          {"tsa-ca", required_argument, NULL, 't'},
                                          {"strict", no_argument, NULL, 's'},
+                                         {"all", no_argument, NULL, 'a'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int c;
@@ -58,6 +61,8 @@ static int parse(struct verify_args *a, int argc, char **argv) {
             a->o.decrypt_cert = optarg;
         else if (c == 's')
             a->o.strict = true;
+        else if (c == 'a')
+            a->o.all = true;
         else if (c == 't')
             a->o.tsa_ca = optarg;
         else if (c == 'h')
@@ -73,8 +78,21 @@ static int parse(struct verify_args *a, int argc, char **argv) {
     return 0;
 }
 
-static void print_verdict(const vg_ev_verdict *v) {
+/* "FAILED: reason in file line N: detail" */
+static void print_failure(vg_ev_outcome oc, const char *reason, const char *file, uint64_t line,
+                          const char *detail) {
     static const char *const words[] = {"OK", "FAILED", "INCOMPLETE", "NOT VERIFIED"};
+    printf("%s: %s", words[oc], reason);
+    if (file[0]) {
+        fputs(" in ", stdout);
+        vg_shell_write_name(stdout, file);
+    }
+    if (line)
+        printf(" line %llu", (unsigned long long)line);
+    printf(": %s\n", detail);
+}
+
+static void print_verdict(const vg_ev_verdict *v) {
     if (v->warnings)
         fprintf(stderr, "vigil: verify: warning: %s%s\n", v->warning,
                 v->warnings > 1 ? " (and more)" : "");
@@ -88,14 +106,17 @@ static void print_verdict(const vg_ev_verdict *v) {
         putchar('\n');
         return;
     }
-    printf("%s: %s", words[v->outcome], v->reason);
-    if (v->file[0]) {
-        fputs(" in ", stdout);
-        vg_shell_write_name(stdout, v->file);
+    if (v->n_failures == 0) {
+        print_failure(v->outcome, v->reason, v->file, v->line, v->detail);
+        return;
     }
-    if (v->line)
-        printf(" line %llu", (unsigned long long)v->line);
-    printf(": %s\n", v->detail);
+    unsigned shown = v->n_failures < VG_EV_MAX_FAILURES ? v->n_failures : VG_EV_MAX_FAILURES;
+    for (unsigned i = 0; i < shown; i++) {
+        const vg_ev_failure *f = &v->failures[i];
+        print_failure(f->outcome, f->reason, f->file, f->line, f->detail);
+    }
+    if (v->n_failures > shown)
+        printf("(and %u more failures)\n", v->n_failures - shown);
 }
 
 int vg_cmd_verify(int argc, char **argv) {

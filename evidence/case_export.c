@@ -13,6 +13,7 @@
  * hashMethod a plain string; PDQ kept out of uco-types:Hash (stated in the annotation instead);
  * never dataPayload. Only matched files are exported, not the whole inventory.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,27 +207,35 @@ static int64_t list_index(json_object *start, const char *name) {
     return 0;
 }
 
-static void file_path(json_object *f, char *out, size_t cap, const char **name) {
+/* The full path of a file record ("disk/a.zip!/dir/b.jpg") and its last name ("b.jpg"). An
+ * image embedded in its parent is named by a "#" suffix that is appended to the parent without
+ * a separator: "photo.jpg#exif-thumbnail", "a.zip!/doc.pdf#jpeg@1234". */
+static void file_path(json_object *f, char *out, size_t cap, char *name, size_t name_cap) {
     const char *path = jstr(f, "path");
     json_object *inner = jget(f, "inner");
     size_t k = (size_t)snprintf(out, cap, "%s", path ? path : "");
-    const char *base = path ? strrchr(path, '/') : NULL;
-    *name = base ? base + 1 : path;
+    size_t base = 0; /* start of the last name in out */
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (slash)
+        base = (size_t)(slash - path) + 1;
     for (size_t i = 0; inner && i < json_object_array_length(inner) && k < cap; i++) {
         const char *n = jstr(json_object_array_get_idx(inner, i), "name");
-        k += (size_t)snprintf(out + k, cap - k, "!/%s", n ? n : "");
-        base = n ? strrchr(n, '/') : NULL;
-        *name = base ? base + 1 : n;
+        bool embedded = n && n[0] == '#';
+        size_t at = k + (embedded ? 0 : 2);
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", embedded ? "" : "!/", n ? n : "");
+        slash = n ? strrchr(n, '/') : NULL;
+        if (!embedded)
+            base = slash ? at + (size_t)(slash - n) + 1 : at;
     }
+    snprintf(name, name_cap, "%s", base < cap ? out + base : "");
 }
 
 static void add_file(struct cx *c, json_object *f, int64_t seq) {
     json_object *o = node(c, "file", seq, "uco-observable:File");
     json_object *facets = json_object_new_array();
     json_object *ff = node(c, "file-facet", seq, "uco-observable:FileFacet");
-    char path[4096];
-    const char *name = NULL;
-    file_path(f, path, sizeof path, &name);
+    char path[4096], name[4096];
+    file_path(f, path, sizeof path, name, sizeof name);
     put_str(ff, "uco-observable:fileName", name);
     put_str(ff, "uco-observable:filePath", path);
     json_object_object_add(ff, "uco-observable:sizeInBytes",
@@ -315,38 +324,100 @@ static json_object *context(const struct cx *c) {
     return o;
 }
 
+/* The records the export needs: scan_start (line 1), the last record (scan_end), matches and
+ * matched file records, each with its line number; everything else is dropped as it is read, so
+ * memory grows with the findings, not with the inventory. */
 struct parsed {
-    json_object **rec; /* rec[seq - 1] */
-    size_t n;
+    json_object **rec; /* kept records in line order */
+    int64_t *line;     /* their line numbers */
+    size_t n, cap;
+    json_object *last;   /* the last record read */
+    int64_t lines;       /* lines read */
+    size_t kept, budget; /* bytes of kept lines, and the most that may be kept */
 };
 
+static void parsed_free(struct parsed *p) {
+    for (size_t i = 0; i < p->n; i++)
+        json_object_put(p->rec[i]);
+    json_object_put(p->last);
+    free(p->rec);
+    free(p->line);
+}
+
+static bool wanted(json_object *o, int64_t line) {
+    const char *t = jstr(o, "type"), *out = jstr(o, "outcome");
+    return line == 1 || (t && !strcmp(t, "match")) ||
+           (t && !strcmp(t, "file") && out && !strcmp(out, "matched"));
+}
+
+/* Parse one record line and keep it if the export needs it. */
+static vg_status take_line(struct parsed *p, const char *line, size_t n) {
+    json_tokener *tok = json_tokener_new();
+    json_object *o = tok && n <= INT_MAX ? json_tokener_parse_ex(tok, line, (int)n) : NULL;
+    json_tokener_free(tok);
+    if (!o)
+        return VG_E_FORMAT;
+    p->lines++;
+    json_object_put(p->last);
+    p->last = json_object_get(o);
+    if (!wanted(o, p->lines)) {
+        json_object_put(o);
+        return VG_OK;
+    }
+    if ((p->kept += n) > p->budget) {
+        json_object_put(o);
+        return VG_E_LIMIT;
+    }
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 64;
+        json_object **g = realloc(p->rec, cap * sizeof(json_object *));
+        int64_t *gl = g ? realloc(p->line, cap * sizeof *gl) : NULL;
+        if (g)
+            p->rec = g;
+        if (!gl) {
+            json_object_put(o);
+            return VG_E_NOMEM;
+        }
+        p->line = gl;
+        p->cap = cap;
+    }
+    p->rec[p->n] = o;
+    p->line[p->n++] = p->lines;
+    return VG_OK;
+}
+
 static vg_status parse_all(const char *records, size_t len, struct parsed *p) {
-    size_t cap = 0;
     const char *line = records, *end = records + len;
-    while (line < end) {
+    vg_status st = VG_OK;
+    while (st == VG_OK && line < end) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         if (!nl)
             return VG_E_FORMAT;
-        if (p->n == cap) {
-            cap = cap ? 2 * cap : 256;
-            json_object **g = realloc(p->rec, cap * sizeof(json_object *));
-            if (!g)
-                return VG_E_NOMEM;
-            p->rec = g;
-        }
-        json_tokener *tok = json_tokener_new();
-        json_object *o = tok ? json_tokener_parse_ex(tok, line, (int)(nl - line)) : NULL;
-        json_tokener_free(tok);
-        if (!o)
-            return VG_E_FORMAT;
-        p->rec[p->n++] = o;
+        st = take_line(p, line, (size_t)(nl - line));
         line = nl + 1;
     }
-    return p->n >= 2 ? VG_OK : VG_E_FORMAT;
+    return st;
+}
+
+/* The kept record at line number line, or NULL. */
+static json_object *kept_at(const struct parsed *p, int64_t line, size_t *idx) {
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->line[mid] == line) {
+            *idx = mid;
+            return p->rec[mid];
+        }
+        if (p->line[mid] < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static void build(struct cx *c, struct parsed *p) {
-    json_object *start = p->rec[0], *end = p->rec[p->n - 1];
+    json_object *start = p->rec[0], *end = p->last;
     json_object *results = json_object_new_array(), *files = json_object_new_array();
     add_tool(c, start);
     add_device(c, start);
@@ -355,10 +426,13 @@ static void build(struct cx *c, struct parsed *p) {
     for (size_t i = 0; i < p->n; i++) { /* matched files, in record order */
         const char *t = jstr(p->rec[i], "type");
         int64_t fs = jint(p->rec[i], "file_seq", 0);
-        if (!t || strcmp(t, "match") != 0 || fs < 1 || (size_t)fs > p->n || !done || done[fs])
+        size_t k = 0;
+        json_object *f = t && !strcmp(t, "match") ? kept_at(p, fs, &k) : NULL;
+        const char *ft = f ? jstr(f, "type") : NULL;
+        if (!ft || strcmp(ft, "file") != 0 || !done || done[k])
             continue;
-        done[fs] = true;
-        add_file(c, p->rec[fs - 1], fs);
+        done[k] = true;
+        add_file(c, f, fs);
         json_object_array_add(files, ref(c, "file", fs));
     }
     free(done);
@@ -369,8 +443,8 @@ static void build(struct cx *c, struct parsed *p) {
     for (size_t i = 0; i < p->n; i++) {
         const char *t = jstr(p->rec[i], "type");
         if (t && !strcmp(t, "match")) {
-            json_object_array_add(notes, annotation(c, start, p->rec[i], (int64_t)i + 1));
-            json_object_array_add(results, ref(c, "annotation", (int64_t)i + 1));
+            json_object_array_add(notes, annotation(c, start, p->rec[i], p->line[i]));
+            json_object_array_add(results, ref(c, "annotation", p->line[i]));
         }
     }
     json_object *act = node(c, "investigative-action", 1, "case-investigation:InvestigativeAction");
@@ -406,31 +480,49 @@ static void build(struct cx *c, struct parsed *p) {
     json_object_put(notes);
 }
 
-vg_status vg_ev_case_render(const char *records, size_t n, vg_ev_buf *out) {
-    struct parsed p = {0};
+/* Render the document from the records kept in p. */
+static vg_status render(struct parsed *p, vg_ev_buf *out) {
     struct cx c = {0};
+    const char *rid = p->n && p->line[0] == 1 ? jstr(p->rec[0], "report_id") : NULL;
+    if (p->lines < 2 || !rid || !vg_ev_uuid_parse(rid, c.ns))
+        return VG_E_FORMAT;
+    snprintf(c.rid, sizeof c.rid, "%s", rid);
+    json_object *doc = json_object_new_object();
+    json_object_object_add(doc, "@context", context(&c));
+    c.graph = json_object_new_array();
+    json_object_object_add(doc, "@graph", c.graph);
+    build(&c, p);
+    const char *s = json_object_to_json_string_ext(
+        doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+    vg_status st = s ? vg_ev_buf_str(out, s) : VG_E_NOMEM;
+    if (st == VG_OK)
+        st = vg_ev_buf_add(out, "\n", 1);
+    json_object_put(doc);
+    return st;
+}
+
+vg_status vg_ev_case_render(const char *records, size_t n, vg_ev_buf *out) {
+    struct parsed p = {.budget = VG_EV_CASE_MAX_KEPT};
     vg_status st = parse_all(records, n, &p);
-    const char *rid = st == VG_OK ? jstr(p.rec[0], "report_id") : NULL;
-    if (st == VG_OK && (!rid || !vg_ev_uuid_parse(rid, c.ns)))
-        st = VG_E_FORMAT;
-    if (st == VG_OK) {
-        snprintf(c.rid, sizeof c.rid, "%s", rid);
-        json_object *doc = json_object_new_object();
-        json_object_object_add(doc, "@context", context(&c));
-        c.graph = json_object_new_array();
-        json_object_object_add(doc, "@graph", c.graph);
-        build(&c, &p);
-        const char *s =
-            json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
-        st = s ? vg_ev_buf_str(out, s) : VG_E_NOMEM;
-        if (st == VG_OK)
-            st = vg_ev_buf_add(out, "\n", 1);
-        json_object_put(doc);
-    }
-    for (size_t i = 0; i < p.n; i++)
-        json_object_put(p.rec[i]);
-    free(p.rec);
+    if (st == VG_OK)
+        st = render(&p, out);
+    parsed_free(&p);
+    return st;
+}
+
+vg_status vg_ev_case_render_file(int dirfd, const char *name, size_t budget, vg_ev_buf *out) {
+    struct parsed p = {.budget = budget};
+    vg_ev_lines in;
+    const char *line;
+    size_t n;
+    bool lf = true;
+    vg_status st = vg_ev_lines_open(&in, dirfd, name, VG_EV_MAX_LINE);
+    while (st == VG_OK && (st = vg_ev_lines_next(&in, &line, &n, &lf)) == VG_OK)
+        st = lf ? take_line(&p, line, n) : VG_E_FORMAT;
+    vg_ev_lines_close(&in);
+    if (st == VG_E_NOTFOUND && p.lines > 0)
+        st = render(&p, out);
+    parsed_free(&p);
     return st;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vigil/evidence.h"
 #include "vigil/status.h"
 
 /* A growable byte buffer, always NUL-terminated when p != NULL. Zero-initialise to start. */
@@ -71,5 +72,27 @@ vg_status vg_ev_digtab_add(vg_ev_digtab *t, uint64_t seq, const uint8_t sha256[3
 /* The digest added for seq, or NULL. */
 const uint8_t *vg_ev_digtab_find(const vg_ev_digtab *t, uint64_t seq);
 void vg_ev_digtab_free(vg_ev_digtab *t);
+
+/* Longest record line that verify reads, without its LF: the writer never writes a line (LF
+ * included) longer than VG_EV_RECORD_MAX. */
+#define VG_EV_MAX_LINE ((size_t)VG_EV_RECORD_MAX - 1)
+
+/* Bounded line reader over dirfd/name (lines.c). Zero-initialise is not enough: open it. */
+typedef struct vg_ev_lines {
+    int fd;
+    char *buf;
+    size_t cap, len, pos, max;
+} vg_ev_lines;
+/* Open dirfd/name for reading lines of at most max bytes. VG_E_NOTFOUND, VG_E_IO, VG_E_NOMEM;
+ * close it in any case. */
+vg_status vg_ev_lines_open(vg_ev_lines *l, int dirfd, const char *name, size_t max);
+/* The next line (valid until the next call), its length without LF, and whether it ended in
+ * LF (false only for the last line of a file not ending in LF). VG_E_NOTFOUND at end of file;
+ * VG_E_LIMIT when the line is longer than max (nothing more of it is read); VG_E_IO. */
+vg_status vg_ev_lines_next(vg_ev_lines *l, const char **line, size_t *n, bool *lf);
+void vg_ev_lines_close(vg_ev_lines *l);
+/* Whether dirfd/name holds exactly p[0..n), compared while streaming (memory does not grow
+ * with the file). VG_E_NOTFOUND if missing, VG_E_IO otherwise. */
+vg_status vg_ev_file_equals(int dirfd, const char *name, const void *p, size_t n, bool *equal);
 
 #endif

@@ -187,6 +187,9 @@ static vg_status append_line(vg_ev_report *r, uint64_t *seq, bool gated) {
     if (gated &&
         (r->full || r->rec_bytes > r->max_rec_bytes || n + 1 > r->max_rec_bytes - r->rec_bytes))
         return refuse(r, false, r->rec_bytes + n + 1);
+    if (n + 1 > VG_EV_RECORD_MAX) /* verify refuses longer lines: never write one */
+        return vg_ev_report_fail(r, VG_E_LIMIT, "record of %zu bytes not written (limit %u)", n + 1,
+                                 (unsigned)VG_EV_RECORD_MAX);
     st = vg_ev_leaf(line, n, leaf);
     if (st == VG_OK)
         st = vg_ev_merkle_add(&r->merkle, leaf);

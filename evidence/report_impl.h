@@ -147,8 +147,15 @@ vg_status vg_ev_report_pin(vg_ev_report *r, const char *name, const uint8_t sha2
 /* summary.c: write summary.txt, summary.json, report.sig, summary.tsq. */
 vg_status vg_ev_report_write_seal(vg_ev_report *r);
 
-/* case_export.c: render case.jsonld from the complete records.jsonl (deterministic). */
+/* case_export.c: render case.jsonld from the complete records.jsonl (deterministic). Only
+ * scan_start, scan_end, matches and matched file records are kept while reading; when those
+ * take more than the budget (VG_EV_CASE_MAX_KEPT bytes of record lines) the export is refused
+ * with VG_E_LIMIT, so memory stays bounded whatever the report holds. */
+#define VG_EV_CASE_MAX_KEPT ((size_t)64 << 20)
 vg_status vg_ev_case_render(const char *records, size_t n, vg_ev_buf *out);
+/* The same, streamed from dirfd/name (lines of at most VG_EV_MAX_LINE bytes, else
+ * VG_E_LIMIT) with the given budget. VG_E_NOTFOUND if the file is missing or empty. */
+vg_status vg_ev_case_render_file(int dirfd, const char *name, size_t budget, vg_ev_buf *out);
 
 /* tsq.c: an RFC 3161 TimeStampReq (SHA-256 imprint of data, random nonce, certReq) as DER. */
 vg_status vg_ev_tsq_make(const void *data, size_t n, vg_ev_buf *der);

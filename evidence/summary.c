@@ -181,21 +181,21 @@ static vg_status write_pinned(vg_ev_report *r, const char *name, const vg_ev_buf
     return st;
 }
 
-/* The trusted comment pins the summary and, when written, the time-stamp request. */
+/* case.jsonld, derived from records.jsonl as written. When the findings are too many for the
+ * export's memory budget it is left out (the report is still sealed; records.jsonl holds every
+ * match) rather than losing the seal. */
 static vg_status write_case(vg_ev_report *r) {
-    char *recs = NULL;
-    size_t n = 0;
     vg_ev_buf out = {0};
-    vg_status st = vg_ev_read_all(r->dirfd, "records.jsonl", SIZE_MAX / 2, &recs, &n);
-    if (st == VG_OK)
-        st = vg_ev_case_render(recs, n, &out);
+    vg_status st = vg_ev_case_render_file(r->dirfd, "records.jsonl", VG_EV_CASE_MAX_KEPT, &out);
     if (st == VG_OK)
         st = write_pinned(r, "case.jsonld", &out);
-    free(recs);
     vg_ev_buf_free(&out);
+    if (st == VG_E_LIMIT)
+        return VG_OK;
     return st == VG_OK ? VG_OK : vg_ev_report_fail(r, st, "cannot write case.jsonld");
 }
 
+/* The trusted comment pins the summary and, when written, the time-stamp request. */
 static vg_status write_sig(vg_ev_report *r, const vg_ev_buf *summary, const vg_ev_buf *tsq) {
     uint8_t h[32], th[32];
     char hex[65], thex[80] = "", when[31], key[17], trusted[512], untrusted[96], *sig = NULL;

@@ -24,19 +24,31 @@
 
 bool vg_ev_vfail(struct vctx *c, vg_ev_outcome oc, const char *reason, const char *file,
                  uint64_t line, const char *fmt, ...) {
-    if (c->failed)
+    if (c->failed && !c->o->all)
         return false;
-    c->failed = true;
-    vg_ev_verdict *v = c->v;
-    v->outcome = oc;
-    snprintf(v->reason, sizeof v->reason, "%s", reason);
-    snprintf(v->file, sizeof v->file, "%s", file ? file : "");
-    v->line = line;
+    char detail[sizeof c->v->detail];
     va_list ap;
     va_start(ap, fmt);
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started */
-    vsnprintf(v->detail, sizeof v->detail, fmt, ap);
+    vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
+    vg_ev_verdict *v = c->v;
+    if (!c->failed) {
+        c->failed = true;
+        v->outcome = oc;
+        snprintf(v->reason, sizeof v->reason, "%s", reason);
+        snprintf(v->file, sizeof v->file, "%s", file ? file : "");
+        v->line = line;
+        snprintf(v->detail, sizeof v->detail, "%s", detail);
+    }
+    if (c->o->all && v->n_failures++ < VG_EV_MAX_FAILURES) {
+        vg_ev_failure *f = &v->failures[v->n_failures - 1];
+        f->outcome = oc;
+        snprintf(f->reason, sizeof f->reason, "%s", reason);
+        snprintf(f->file, sizeof f->file, "%s", file ? file : "");
+        f->line = line;
+        snprintf(f->detail, sizeof f->detail, "%s", detail);
+    }
     return false;
 }
 
@@ -334,10 +346,14 @@ static bool files(struct vctx *c) {
                            "files does not pin records.jsonl and summary.txt");
     size_t n = json_object_array_length(fl);
     const char *prev = NULL;
+    bool ok = true;
     for (size_t i = 0; i < n; i++) {
         json_object *f = json_object_array_get_idx(fl, i);
-        if (!one_file(c, f, prev))
-            return false;
+        if (!one_file(c, f, prev)) {
+            ok = false;
+            if (!c->o->all)
+                return false;
+        }
         prev = vg_ev_jstr(f, "name");
     }
     /* A file vigil writes but the summary does not pin was added afterwards. */
@@ -346,7 +362,7 @@ static bool files(struct vctx *c) {
         if (exists(c->dirfd, pinned_kinds[i]) && !listed(fl, pinned_kinds[i]))
             return vg_ev_vfail(c, VG_EV_TAMPERED, "files.unlisted", pinned_kinds[i], 0,
                                "present but not pinned in summary.json");
-    return true;
+    return ok;
 }
 
 /* ---- 5. chain totals ---- */
@@ -473,23 +489,31 @@ static bool xrefs(struct vctx *c) {
     return true;
 }
 
-/* case.jsonld, when present, must be exactly what the records give (it is derived from them). */
+/* case.jsonld, when present, must be exactly what the records give (it is derived from them).
+ * Both files are streamed: the records through the export's bounded reader, case.jsonld
+ * compared chunk by chunk, so a hostile report cannot make verify use memory by its size. */
 static bool case_export(struct vctx *c) {
-    char *recs = NULL, *have = NULL;
-    size_t rn = 0, hn = 0;
+    struct stat sb;
+    if (fstatat(c->dirfd, "case.jsonld", &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno == ENOENT ? true
+                               : vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", "case.jsonld", 0,
+                                             "%s", strerror(errno));
     vg_ev_buf want = {0};
-    vg_status st = vg_ev_read_all(c->dirfd, "case.jsonld", SIZE_MAX / 2, &have, &hn);
-    if (st == VG_E_NOTFOUND)
-        return true;
+    bool equal = false;
+    vg_status st = vg_ev_case_render_file(c->dirfd, "records.jsonl", VG_EV_CASE_MAX_KEPT, &want);
     if (st == VG_OK)
-        st = vg_ev_read_all(c->dirfd, "records.jsonl", SIZE_MAX / 2, &recs, &rn);
-    if (st == VG_OK)
-        st = vg_ev_case_render(recs, rn, &want);
-    bool ok = st == VG_OK && want.n == hn && memcmp(want.p, have, hn) == 0;
-    free(recs);
-    free(have);
+        st = vg_ev_file_equals(c->dirfd, "case.jsonld", want.p, want.n, &equal);
     vg_ev_buf_free(&want);
-    if (!ok)
+    if (st == VG_E_LIMIT)
+        return vg_ev_vfail(c, VG_EV_TAMPERED, "layout.oversized", "case.jsonld", 0,
+                           "the records hold more findings than vigil exports to CASE "
+                           "(%zu bytes), so vigil did not write this file",
+                           (size_t)VG_EV_CASE_MAX_KEPT);
+    if (st == VG_E_NOMEM || st == VG_E_IO)
+        return vg_ev_vfail(c, VG_EV_CANNOT,
+                           st == VG_E_NOMEM ? "verify.out_of_memory" : "layout.unreadable",
+                           "case.jsonld", 0, "%s", vg_status_str(st));
+    if (st != VG_OK || !equal)
         return vg_ev_vfail(c, VG_EV_TAMPERED, "xref.case_export", "case.jsonld", 0,
                            "case.jsonld is not the CASE export of these records");
     return true;
@@ -560,7 +584,7 @@ static bool decrypt_all(struct vctx *c) {
         return vg_ev_vfail(c, VG_EV_CANNOT, "cms.key_unusable", c->o->decrypt_key, 0, "%s",
                            vg_status_str(st));
     bool ok = true;
-    for (size_t i = 0; i < c->npres && ok; i++) {
+    for (size_t i = 0; i < c->npres && (ok || c->o->all); i++) {
         const struct vpres *p = &c->pres[i];
         char *der = NULL;
         size_t n = 0;
@@ -598,13 +622,33 @@ static void run(struct vctx *c) {
         else if (c->v->outcome == VG_EV_INCOMPLETE)
             snprintf(c->v->detail, sizeof c->v->detail,
                      "not sealed; records 1..%llu are chain-consistent", (unsigned long long)c->n);
+        if (c->v->n_failures)
+            snprintf(c->v->failures[0].detail, sizeof c->v->failures[0].detail, "%s", c->v->detail);
         return;
     }
-    if (!signature(c) || !summary(c) || !files(c) || !vg_ev_verify_records(c) || !chain(c) ||
-        !xrefs(c) || !case_export(c) || !tsq(c))
-        return;
-    if (c->o->decrypt_key && !decrypt_all(c))
-        return;
+    if (!c->o->all) {
+        if (!signature(c) || !summary(c) || !files(c) || !vg_ev_verify_records(c) || !chain(c) ||
+            !xrefs(c) || !case_export(c) || !tsq(c))
+            return;
+        if (c->o->decrypt_key && !decrypt_all(c))
+            return;
+    } else {
+        /* --all: go on past a failure, skipping only what needs a failed step's result */
+        if ((!signature(c) && !c->summary) || !summary(c))
+            return;
+        (void)files(c);
+        bool chained = vg_ev_verify_records(c);
+        if (chained) {
+            (void)chain(c);
+            (void)xrefs(c);
+        }
+        (void)case_export(c);
+        (void)tsq(c);
+        if (chained && c->o->decrypt_key)
+            (void)decrypt_all(c);
+        if (c->failed)
+            return;
+    }
     if (!c->o->pubkey) {
         vg_ev_vfail(c, VG_EV_CANNOT, "sig.not_checked", SIG, 0,
                     "no --pubkey given; the report claims key %s",

@@ -5,14 +5,11 @@
  * from the records; per-record cross-references (a match names an earlier file record and a
  * list of scan_start, ...) are noted and reported after the chain checks.
  */
-#define _GNU_SOURCE /* getline, O_CLOEXEC */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "verify_impl.h"
 
@@ -228,34 +225,37 @@ static bool one_line(struct vctx *c, const char *line, size_t n, uint64_t k, vg_
 }
 
 bool vg_ev_verify_records(struct vctx *c) {
-    int fd = openat(c->dirfd, REC, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
-        return vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", REC, 0, "%s", strerror(errno));
+    vg_ev_lines in;
+    vg_status st = vg_ev_lines_open(&in, c->dirfd, REC, VG_EV_MAX_LINE);
+    if (st != VG_OK) {
+        int e = errno;
+        vg_ev_lines_close(&in);
+        return vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", REC, 0, "%s",
+                           st == VG_E_NOMEM ? "out of memory" : strerror(e));
     }
     vg_ev_merkle m;
     vg_ev_merkle_init(&m);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    const char *line;
+    size_t len;
+    bool lf, ok = true;
     uint64_t k = 0;
-    bool ok = true;
-    while (ok && (len = getline(&line, &cap, f)) > 0) {
+    while (ok && (st = vg_ev_lines_next(&in, &line, &len, &lf)) != VG_E_NOTFOUND) {
         k++;
-        if (line[len - 1] != '\n') {
+        if (st == VG_E_LIMIT)
+            ok = vg_ev_vfail(c, VG_EV_TAMPERED, "records.line_too_long", REC, k,
+                             "a record longer than %zu bytes (vigil never writes one)",
+                             (size_t)VG_EV_MAX_LINE);
+        else if (st != VG_OK)
+            ok = vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", REC, k, "%s",
+                             st == VG_E_NOMEM ? "out of memory" : "read error");
+        else if (!lf)
             ok = vg_ev_vfail(c, c->sealed ? VG_EV_TAMPERED : VG_EV_INCOMPLETE,
                              c->sealed ? "records.truncated" : "seal.missing", REC, k,
                              "last line has no LF (cut short)");
-            break;
-        }
-        ok = one_line(c, line, (size_t)len - 1, k, &m);
+        else
+            ok = one_line(c, line, len, k, &m);
     }
-    free(line);
-    if (ok && ferror(f))
-        ok = vg_ev_vfail(c, VG_EV_CANNOT, "layout.unreadable", REC, k, "read error");
-    fclose(f);
+    vg_ev_lines_close(&in);
     c->v->records = c->n;
     c->v->consistent = c->n;
     if (ok && c->n == 0)

@@ -3,8 +3,11 @@
  *
  * Buffers are grown, never shrunk, and reused across images: on this class of VM a fresh page
  * costs ~25 us on first touch, more than decoding it (PERF.md §5). Every buffer that held
- * pixels is wiped with OPENSSL_cleanse before it is freed or replaced.
+ * pixels is wiped with OPENSSL_cleanse before it is freed or replaced, and sits on pages of its
+ * own marked MADV_DONTDUMP, so no core dump holds a decoded image (EVIDENCE.md §4) even if
+ * something turned dumps back on after the scan switched them off.
  */
+#define _GNU_SOURCE /* MADV_DONTDUMP */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -12,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <openssl/crypto.h>
@@ -165,6 +170,24 @@ static void keep_heap(void) {
 }
 #endif
 
+/* n bytes on whole pages of their own (page-aligned, size rounded up), marked MADV_DONTDUMP;
+ * NULL if out of memory. Best effort on the flag: a kernel that refuses it still decodes (the
+ * scan has switched core dumps off for the whole process too). Freed with free(). */
+static uint8_t *alloc_nodump(size_t n) {
+    long ps = sysconf(_SC_PAGESIZE);
+    size_t page = ps > 0 ? (size_t)ps : 4096;
+    if (n > SIZE_MAX - page)
+        return NULL;
+    size_t len = (n + page - 1) / page * page;
+    void *p = NULL;
+    if (posix_memalign(&p, page, len) != 0)
+        return NULL;
+#ifdef MADV_DONTDUMP
+    (void)madvise(p, len, MADV_DONTDUMP);
+#endif
+    return p;
+}
+
 vg_status vg_img_dec_open(vg_img_dec **out, const vg_img_limits *lim) {
     *out = NULL;
 #ifdef __GLIBC__
@@ -242,7 +265,7 @@ vg_status vg_img_buf_reserve(vg_img_dec *d, struct img_buf *b, size_t n) {
     if (want < n || want > d->lim.max_bytes)
         want = n;
     buf_release(b);
-    b->p = malloc(want);
+    b->p = alloc_nodump(want);
     if (!b->p)
         return vg_img_fail(d, VG_E_NOMEM, "out of memory for %zu bytes of pixels", want);
     b->cap = want;

@@ -30,7 +30,20 @@ typedef struct vg_ev_verify_opts {
     const char *tsa_ca;         /* CA certificate(s) of the time-stamping authority: check
                                    summary.tsr (the stamped answer to summary.tsq) when present */
     bool strict;                /* unexpected files in the folder fail instead of warn */
+    bool all;                   /* go on after a failure and list every one (`--all`) */
 } vg_ev_verify_opts;
+
+/* One failure found with opts.all. */
+typedef struct vg_ev_failure {
+    vg_ev_outcome outcome;
+    char reason[48];
+    char file[96];
+    uint64_t line;
+    char detail[256];
+} vg_ev_failure;
+
+/* How many failures a verdict lists (more are only counted). */
+#define VG_EV_MAX_FAILURES 32
 
 /*
  * The verdict. reason is a stable dotted name ("sig.bad_signature", "records.prev", ...; the
@@ -50,6 +63,10 @@ typedef struct vg_ev_verdict {
     char key_id[17];     /* key id the signature claims ("" if unreadable) */
     int warnings;
     char warning[256]; /* the first warning */
+    /* With opts.all: every failure in the order found (the first is also reason/file/line/
+     * detail above); n_failures may exceed VG_EV_MAX_FAILURES, the rest are only counted. */
+    unsigned n_failures;
+    vg_ev_failure failures[VG_EV_MAX_FAILURES];
 } vg_ev_verdict;
 
 /*
@@ -57,7 +74,10 @@ typedef struct vg_ev_verdict {
  * digests, records (canonical, seq, prev chain), count, chain head and Merkle root,
  * cross-references (counts, lists, preserved objects, summary vs records), the optional
  * time-stamp request, and decryption of preserved objects (with decrypt_key). Stops at the first
- * failure. Reads only; writes nothing.
+ * failure; with opts.all it goes on and lists every failure: each check runs to its end where it
+ * can (every pinned file, every preserved object), and every later check runs unless it needs
+ * what a failed one did not provide (no summary to check against: nothing after it; records
+ * that do not chain: no totals, cross-references or decryption). Reads only; writes nothing.
  * @return VG_OK when *v holds a verdict (whatever the outcome); VG_E_INVAL (bad options);
  *         VG_E_NOMEM.
  */

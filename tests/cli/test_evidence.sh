@@ -196,6 +196,14 @@ cp -r "$R" "$TMP/t3" && touch "$TMP/t3/extra"
 expect_rc "an extra file only warns" 0 "$VIGIL" verify "$TMP/t3" --pubkey "$TMP/sign.pub"
 check "the warning names it" grep -q "unexpected file extra" "$TMP/err"
 expect_rc "an extra file fails with --strict" 1 "$VIGIL" verify "$TMP/t3" --pubkey "$TMP/sign.pub" --strict
+cp -r "$R" "$TMP/t4" && printf 'x' >>"$TMP/t4/summary.txt" && printf ' ' >>"$TMP/t4/case.jsonld"
+expect_rc "two altered files: exit 1" 1 "$VIGIL" verify "$TMP/t4" --pubkey "$TMP/sign.pub"
+check "without --all only the first failure" test "$(wc -l <"$TMP/out")" = 1
+expect_rc "--all: still exit 1" 1 "$VIGIL" verify "$TMP/t4" --pubkey "$TMP/sign.pub" --all
+printf '%s\n' "FAILED: files.digest_mismatch case.jsonld:" "FAILED: files.digest_mismatch summary.txt:" \
+    "FAILED: xref.case_export case.jsonld:" >"$TMP/want"
+check "--all: every failure, one a line, the first one first" \
+    diff "$TMP/want" <(awk '{print $1, $2, $4}' "$TMP/out")
 
 # --- the shared research test vectors (an earlier draft of the format) ---
 V=$VIGIL_TEST_DATA/evidence/vectors

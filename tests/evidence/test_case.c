@@ -165,3 +165,28 @@ Test(case_export, refuses_non_records) {
     cr_assert_eq(vg_ev_case_export("{}\n", 3, &out, &len), VG_E_FORMAT);
     cr_assert_eq(vg_ev_case_export("not json", 8, &out, &len), VG_E_FORMAT);
 }
+
+/* Records of one matched image embedded in a JPEG that is itself a member of a zip. */
+static const char embedded_records[] =
+    "{\"lists\":[{\"name\":\"L\",\"sha256\":\"00\"}],\"report_id\":"
+    "\"5b1f6c1e-2f0a-4d57-9c3e-0d7c2a9e8a11\",\"seq\":1,\"type\":\"scan_start\"}\n"
+    "{\"inner\":[{\"name\":\"dir/photo.jpg\"},{\"name\":\"#exif-thumbnail\"}],\"md5\":"
+    "\"d41d8cd98f00b204e9800998ecf8427e\",\"outcome\":\"matched\",\"path\":\"/home/u/a.zip\","
+    "\"seq\":2,\"size\":10,\"type\":\"file\"}\n"
+    "{\"entry\":\"1\",\"file_seq\":2,\"how\":\"md5\",\"kind\":\"confirmed\",\"list\":\"L\","
+    "\"seq\":3,\"type\":\"match\"}\n"
+    "{\"seq\":4,\"type\":\"scan_end\"}\n";
+
+Test(case_export, embedded_item_path_has_no_archive_separator) {
+    char *out = NULL;
+    size_t len;
+    cr_assert_eq(vg_ev_case_export(embedded_records, sizeof embedded_records - 1, &out, &len),
+                 VG_OK);
+    cr_assert(strstr(out, "\"uco-observable:filePath\": \"/home/u/a.zip!/dir/photo.jpg"
+                          "#exif-thumbnail\"") != NULL,
+              "%s", out);
+    cr_assert(strstr(out, "\"uco-observable:fileName\": \"photo.jpg#exif-thumbnail\"") != NULL,
+              "%s", out);
+    cr_assert(strstr(out, "!/#") == NULL, "no stray archive separator before an embedded item");
+    free(out);
+}

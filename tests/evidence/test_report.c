@@ -788,3 +788,78 @@ Test(report, nodump_helpers) {
     cr_assert_eq(vg_ev_nodump_buffer(b, 10000), VG_OK);
     vg_ev_secure_free(b, 10000);
 }
+
+/* ---- --all ---- */
+
+static vg_ev_verdict verify_all(void) {
+    vg_ev_verify_opts o = {.dir = dir, .pubkey = &pub, .all = true};
+    vg_ev_verdict v;
+    cr_assert_eq(vg_ev_verify(&o, &v), VG_OK);
+    return v;
+}
+
+/* Flip the last byte of a report file. */
+static void flip_last(const char *name) {
+    size_t n;
+    char *b = fx_read(dir, name, &n);
+    cr_assert(n > 0);
+    b[n - 1] ^= 1;
+    fx_write(dir, name, b, n);
+    free(b);
+}
+
+Test(report, all_lists_every_failure) {
+    vg_ev_verdict v = verify_all();
+    EXPECT(v, VG_EV_VERIFIED, "ok");
+    cr_assert_eq(v.n_failures, 0);
+    flip_last("case.jsonld");
+    flip_last("summary.tsq");
+    flip_last("summary.txt");
+    v = check();
+    EXPECT(v, VG_EV_TAMPERED, "files.digest_mismatch");
+    cr_assert_str_eq(v.file, "case.jsonld");
+    cr_assert_eq(v.n_failures, 0, "without --all only the first failure");
+    v = verify_all();
+    EXPECT(v, VG_EV_TAMPERED, "files.digest_mismatch"); /* the first is the same */
+    cr_assert_str_eq(v.file, "case.jsonld");
+    static const char *const want[][2] = {{"files.digest_mismatch", "case.jsonld"},
+                                          {"files.digest_mismatch", "summary.txt"},
+                                          {"xref.case_export", "case.jsonld"},
+                                          {"tsq.mismatch", "summary.tsq"}};
+    char got[1024] = "";
+    for (unsigned i = 0; i < v.n_failures && i < VG_EV_MAX_FAILURES; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), " %s@%s", v.failures[i].reason,
+                 v.failures[i].file);
+    /* summary.tsq is pinned by the trusted comment, not in summary.json's files */
+    cr_assert_eq(v.n_failures, 4, "%s", got);
+    for (unsigned i = 0; i < 4; i++) {
+        cr_assert_str_eq(v.failures[i].reason, want[i][0], "failure %u", i);
+        cr_assert_str_eq(v.failures[i].file, want[i][1], "failure %u", i);
+        cr_assert_eq(v.failures[i].outcome, VG_EV_TAMPERED);
+    }
+}
+
+/* Records that do not chain: the checks that need them (totals, cross-references) are skipped,
+ * the independent ones still run. */
+Test(report, all_skips_what_needs_a_failed_step) {
+    size_t c;
+    char **l = lines(&c);
+    char *t = l[2];
+    l[2] = l[3];
+    l[3] = t; /* swap two records */
+    put_lines(l, c);
+    free_lines(l, c);
+    flip_last("summary.txt");
+    vg_ev_verdict v = verify_all();
+    EXPECT(v, VG_EV_TAMPERED, "files.digest_mismatch");
+    cr_assert_str_eq(v.file, "records.jsonl");
+    cr_assert(v.n_failures >= 3 && v.n_failures <= VG_EV_MAX_FAILURES, "%u", v.n_failures);
+    cr_assert_str_eq(v.failures[1].file, "summary.txt");
+    cr_assert_str_eq(v.failures[2].reason, "records.seq");
+    cr_assert_eq(v.failures[2].line, 3);
+    /* the chain totals and cross-references of a broken chain are not checked (they would only
+     * repeat it); case.jsonld, re-derived from the records, is */
+    for (unsigned i = 3; i < v.n_failures; i++)
+        cr_assert_str_eq(v.failures[i].reason, "xref.case_export", "failure %u: %s", i,
+                         v.failures[i].reason);
+}

@@ -2,6 +2,8 @@
  * colour type, JPEG variants, limits, and hostile input (truncated, bit-flipped, bombs). */
 #include <criterion/criterion.h>
 #include <png.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,4 +428,45 @@ Test(img, memory_budget_and_pixel_limit) {
     vg_img_dec_wipe(d2);
     vg_img_dec_free(d2);
     free(buf);
+}
+
+/* The VmFlags line of the mapping in /proc/self/smaps that holds p ("" if none). */
+static void vm_flags_of(const void *p, char *flags, size_t cap) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    cr_assert_not_null(f);
+    char line[512];
+    bool inside = false;
+    flags[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(flags, cap, "%s", line + 8);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* Decoded pixels are kept out of core dumps: the pages holding them carry the "dd" VmFlag
+ * (MADV_DONTDUMP). Each image through a fresh decoder, so each allocates its own buffer. */
+Test(img, decoded_pixels_are_not_dumpable) {
+    const char *files[] = {"photos/sk_rocket.jpg", "photos/sk_coffee.png",
+                           "photos/kde_Grey_2560x1600.jpg"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        size_t n;
+        uint8_t *b = data_file(files[i], &n);
+        vg_img_dec *d = NULL;
+        cr_assert_eq(vg_img_dec_open(&d, NULL), VG_OK);
+        vg_img im;
+        cr_assert_eq(vg_img_decode(d, b, n, &im), VG_OK, "%s", files[i]);
+        char flags[256];
+        vm_flags_of(im.pixels, flags, sizeof flags);
+        cr_assert(strstr(flags, " dd") != NULL, "%s: first row's VmFlags:%s", files[i], flags);
+        vm_flags_of(im.pixels + (size_t)(im.height - 1) * im.stride, flags, sizeof flags);
+        cr_assert(strstr(flags, " dd") != NULL, "%s: last row's VmFlags:%s", files[i], flags);
+        vg_img_dec_free(d);
+        free(b);
+    }
 }
