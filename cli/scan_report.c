@@ -222,6 +222,11 @@ static void stat_fields(vg_ev_file *f, const vg_scan_rec *rec) {
     f->mode = rec->mode;
 }
 
+/* A limit's figure as a report integer (UINT64_MAX stands for "too big to count"). */
+static int64_t clamp64(uint64_t v) {
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
 vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
     scan_report *r = ctx;
     vg_ev_where w = {.path = rec->root_path, .inner = rec->inner, .n_inner = rec->n_inner};
@@ -231,7 +236,7 @@ vg_status scan_report_rec(void *ctx, const vg_scan_rec *rec) {
         st = vg_ev_report_error(r->ev, &w, rec->reason, rec->err, NULL);
     } else if (rec->kind == VG_SCAN_LIMIT) {
         const char *name = rec->limit != VG_LIM_NONE ? vg_arc_limit_str(rec->limit) : rec->reason;
-        st = vg_ev_report_limit(r->ev, &w, name, (int64_t)rec->limit_value, (int64_t)rec->limit_max,
+        st = vg_ev_report_limit(r->ev, &w, name, clamp64(rec->limit_value), clamp64(rec->limit_max),
                                 NULL);
     } else {
         bool file = rec->kind == VG_SCAN_FILE;

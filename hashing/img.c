@@ -244,6 +244,15 @@ const char *vg_img_dec_errmsg(const vg_img_dec *d) {
     return d ? d->errmsg : "";
 }
 
+vg_img_limit vg_img_dec_limit(const vg_img_dec *d, uint64_t *value, uint64_t *max) {
+    vg_img_limit hit = d ? d->hit : VG_IMG_LIM_NONE;
+    if (value)
+        *value = hit != VG_IMG_LIM_NONE ? d->hit_value : 0;
+    if (max)
+        *max = hit != VG_IMG_LIM_NONE ? d->hit_max : 0;
+    return hit;
+}
+
 /* ---- helpers for the format files ---- */
 
 vg_status vg_img_fail(vg_img_dec *d, vg_status st, const char *fmt, ...) {
@@ -252,7 +261,21 @@ vg_status vg_img_fail(vg_img_dec *d, vg_status st, const char *fmt, ...) {
     /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started above */
     vsnprintf(d->errmsg, sizeof d->errmsg, fmt, ap);
     va_end(ap);
+    d->hit = VG_IMG_LIM_NONE;
     return st;
+}
+
+vg_status vg_img_fail_limit(vg_img_dec *d, vg_img_limit which, uint64_t value, uint64_t max,
+                            const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, ap is started above */
+    vsnprintf(d->errmsg, sizeof d->errmsg, fmt, ap);
+    va_end(ap);
+    d->hit = which;
+    d->hit_value = value;
+    d->hit_max = max;
+    return VG_E_LIMIT;
 }
 
 vg_status vg_img_buf_reserve(vg_img_dec *d, struct img_buf *b, size_t n) {
@@ -277,15 +300,18 @@ vg_status vg_img_check_size(vg_img_dec *d, const char *fmt, uint64_t w, uint64_t
                             uint64_t bytes) {
     if (w == 0 || h == 0)
         return vg_img_fail(d, VG_E_FORMAT, "%s: image has zero width or height", fmt);
-    if (w > UINT32_MAX || h > UINT32_MAX || w * h > d->lim.max_pixels)
-        return vg_img_fail(
-            d, VG_E_LIMIT, "%s: image claims %llux%llu pixels, above the limit of %llu pixels", fmt,
+    uint64_t pixels = w > UINT64_MAX / h ? UINT64_MAX : w * h;
+    if (w > UINT32_MAX || h > UINT32_MAX || pixels > d->lim.max_pixels)
+        return vg_img_fail_limit(
+            d, VG_IMG_LIM_PIXELS, pixels, d->lim.max_pixels,
+            "%s: image claims %llux%llu pixels, above the limit of %llu pixels", fmt,
             (unsigned long long)w, (unsigned long long)h, (unsigned long long)d->lim.max_pixels);
     if (bytes > d->lim.max_bytes || bytes > SIZE_MAX / 2)
-        return vg_img_fail(d, VG_E_LIMIT,
-                           "%s: decoding %llux%llu needs %llu bytes, above the budget of %llu", fmt,
-                           (unsigned long long)w, (unsigned long long)h, (unsigned long long)bytes,
-                           (unsigned long long)d->lim.max_bytes);
+        return vg_img_fail_limit(
+            d, VG_IMG_LIM_MEMORY, bytes, d->lim.max_bytes,
+            "%s: decoding %llux%llu needs %llu bytes, above the budget of %llu", fmt,
+            (unsigned long long)w, (unsigned long long)h, (unsigned long long)bytes,
+            (unsigned long long)d->lim.max_bytes);
     return VG_OK;
 }
 
@@ -295,6 +321,7 @@ static vg_status dispatch(vg_img_dec *d, const void *buf, size_t n, unsigned den
                           uint32_t min_side, vg_img *img) {
     memset(img, 0, sizeof *img);
     d->errmsg[0] = '\0';
+    d->hit = VG_IMG_LIM_NONE;
     vg_status st;
     vg_img_format f = vg_img_sniff(buf, n);
     switch (f) {
@@ -345,6 +372,7 @@ vg_status vg_img_decode(vg_img_dec *d, const void *buf, size_t n, vg_img *img) {
 static vg_status thumbnail(vg_img_dec *d, const void *buf, size_t n, bool probe, vg_img *img) {
     memset(img, 0, sizeof *img);
     d->errmsg[0] = '\0';
+    d->hit = VG_IMG_LIM_NONE;
     vg_img_format f = vg_img_sniff(buf, n);
     vg_status st = vg_img_fail(d, VG_E_NOTFOUND, "%s: no thumbnail decoding for this format",
                                vg_img_format_name(f));

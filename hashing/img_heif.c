@@ -41,7 +41,8 @@ static vg_status heif_fail(vg_img_dec *d, struct heif_error e, const char *what)
                        : VG_E_FORMAT;
     if (e.code == heif_error_Memory_allocation_error &&
         e.subcode == heif_suberror_Security_limit_exceeded)
-        st = VG_E_LIMIT;
+        return vg_img_fail_limit(d, VG_IMG_LIM_DECODER, 0, 0, "heif: %s: %s", what,
+                                 e.message ? e.message : "failed");
     return vg_img_fail(d, st, "heif: %s: %s", what, e.message ? e.message : "failed");
 }
 

@@ -21,11 +21,17 @@ struct vg_img_dec {
     struct img_buf scratch; /* a CMYK row, ... */
     bool screen;            /* vg_img_decode_screen(): JPEG luma only, fast IDCT */
     char errmsg[256];
+    vg_img_limit hit; /* the limit behind the last VG_E_LIMIT (vg_img_dec_limit()) */
+    uint64_t hit_value, hit_max;
 };
 
-/* Set the handle's message (printf-style) and return st. */
+/* Set the handle's message (printf-style) and return st; no limit was hit. */
 vg_status vg_img_fail(vg_img_dec *d, vg_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Set the handle's message (printf-style) and the limit hit; return VG_E_LIMIT. */
+vg_status vg_img_fail_limit(vg_img_dec *d, vg_img_limit which, uint64_t value, uint64_t max,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Make b hold at least n bytes (old contents are wiped, not kept). */
 vg_status vg_img_buf_reserve(vg_img_dec *d, struct img_buf *b, size_t n);

@@ -85,7 +85,8 @@ static void on_progress(j_common_ptr c) {
     j_decompress_ptr di = (j_decompress_ptr)(void *)c;
     if (di->input_scan_number > 0 && (unsigned)di->input_scan_number > p->max_scans) {
         struct jerr *e = (struct jerr *)(void *)c->err;
-        vg_img_fail(e->d, VG_E_LIMIT, "jpeg: more than %u progressive scans", p->max_scans);
+        vg_img_fail_limit(e->d, VG_IMG_LIM_SCANS, (uint64_t)di->input_scan_number, p->max_scans,
+                          "jpeg: more than %u progressive scans", p->max_scans);
         e->st = VG_E_LIMIT;
         longjmp(e->jb, 1);
     }

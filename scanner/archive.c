@@ -163,6 +163,14 @@ const char *vg_arc_limit_str(vg_arc_limit l) {
         return "max-ratio";
     case VG_LIM_TIME:
         return "max-time";
+    case VG_LIM_PIXELS:
+        return "max-pixels";
+    case VG_LIM_IMAGE_MEMORY:
+        return "max-image-memory";
+    case VG_LIM_JPEG_SCANS:
+        return "max-jpeg-scans";
+    case VG_LIM_IMAGE_DECODER:
+        return "image-decoder";
     }
     return "unknown limit";
 }
@@ -207,6 +215,10 @@ static uint64_t limit_max(const vg_arc *a, vg_arc_limit lim) {
         return a->lim.max_ratio;
     case VG_LIM_TIME:
         return a->lim.max_time_ms;
+    case VG_LIM_PIXELS: /* images' limits: the decoder's, never an archive's */
+    case VG_LIM_IMAGE_MEMORY:
+    case VG_LIM_JPEG_SCANS:
+    case VG_LIM_IMAGE_DECODER:
     case VG_LIM_NONE:
         break;
     }
@@ -227,6 +239,10 @@ static uint64_t limit_value(const vg_arc *a, vg_arc_limit lim, uint64_t entry_by
     case VG_LIM_TIME:
         return a->lim.max_time_ms + 1;
     case VG_LIM_DEPTH:
+    case VG_LIM_PIXELS:
+    case VG_LIM_IMAGE_MEMORY:
+    case VG_LIM_JPEG_SCANS:
+    case VG_LIM_IMAGE_DECODER:
     case VG_LIM_NONE:
         break;
     }

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vigil/pdq_screen.h"
-
 #include "vigil/cache.h"
 #include "vigil/pdq_screen.h"
 
@@ -98,6 +96,25 @@ static void emit_problem(struct worker *w, const vg_scan_rec *like, vg_scan_kind
 
 /* ---- perceptual hashing and matching ---- */
 
+/* An image not decoded (st from the decoder): a limit record naming the decoder's limit, with
+ * its figures, or an error record. */
+static void image_problem(struct worker *w, vg_scan_rec *r, vg_status st, const char *msg) {
+    if (st != VG_E_LIMIT) {
+        emit_problem(w, r, VG_SCAN_ERROR, msg, 0);
+        return;
+    }
+    static const vg_arc_limit lim[] = {[VG_IMG_LIM_NONE] = VG_LIM_NONE,
+                                       [VG_IMG_LIM_PIXELS] = VG_LIM_PIXELS,
+                                       [VG_IMG_LIM_MEMORY] = VG_LIM_IMAGE_MEMORY,
+                                       [VG_IMG_LIM_SCANS] = VG_LIM_JPEG_SCANS,
+                                       [VG_IMG_LIM_DECODER] = VG_LIM_IMAGE_DECODER};
+    vg_img_limit hit = vg_img_dec_limit(w->img, &r->limit_value, &r->limit_max);
+    r->limit = (size_t)hit < sizeof lim / sizeof lim[0] ? lim[hit] : VG_LIM_NONE;
+    emit_problem(w, r, VG_SCAN_LIMIT, msg, 0);
+    r->limit = VG_LIM_NONE;
+    r->limit_value = r->limit_max = 0;
+}
+
 /* Search a hash (with its dihedral forms unless --no-dihedral) in every list. */
 static void match_hash(struct worker *w, vg_scan_rec *r, const uint8_t (*forms)[32],
                        const uint8_t *one, bool trimmed) {
@@ -154,7 +171,7 @@ static void thumb_pdq(struct worker *w, const uint8_t *data, size_t n, vg_scan_r
     if (st != VG_OK) {
         char msg[200];
         snprintf(msg, sizeof msg, "image not decoded: %s", vg_img_dec_errmsg(w->img));
-        emit_problem(w, r, st == VG_E_LIMIT ? VG_SCAN_LIMIT : VG_SCAN_ERROR, msg, 0);
+        image_problem(w, r, st, msg);
         vg_img_dec_wipe(w->img);
         return;
     }
@@ -204,7 +221,7 @@ static void perceptual(struct worker *w, const uint8_t *data, size_t n, vg_scan_
             snprintf(msg, sizeof msg, "image not hashed: %s", vg_status_str(st));
         else
             snprintf(msg, sizeof msg, "image not decoded: %s", vg_img_dec_errmsg(w->img));
-        emit_problem(w, r, st == VG_E_LIMIT ? VG_SCAN_LIMIT : VG_SCAN_ERROR, msg, 0);
+        image_problem(w, r, st, msg);
         return;
     }
     if (h.exact) {

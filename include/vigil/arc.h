@@ -44,7 +44,12 @@ typedef enum vg_arc_limit {
     VG_LIM_ENTRY_BYTES = 3,
     VG_LIM_TOTAL_BYTES = 4,
     VG_LIM_RATIO = 5,
-    VG_LIM_TIME = 6
+    VG_LIM_TIME = 6,
+    /* An image's, in or out of archives (vigil/img.h's vg_img_limit) */
+    VG_LIM_PIXELS = 7,        /* width * height (--max-pixels) */
+    VG_LIM_IMAGE_MEMORY = 8,  /* decode memory (--max-image-memory) */
+    VG_LIM_JPEG_SCANS = 9,    /* progressive JPEG scans (fixed) */
+    VG_LIM_IMAGE_DECODER = 10 /* a decoder library's own security limit; no figures */
 } vg_arc_limit;
 
 /* What happened to one entry (or to an archive as a whole, for LIMIT and ERROR). */

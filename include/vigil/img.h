@@ -219,6 +219,22 @@ vg_status vg_img_pdf_next_jpeg(const void *buf, size_t n, size_t *pos, size_t *o
  */
 const char *vg_img_dec_errmsg(const vg_img_dec *d);
 
+/* Which limit a decode failing with VG_E_LIMIT hit. Values reach reports: append only. */
+typedef enum vg_img_limit {
+    VG_IMG_LIM_NONE = 0,
+    VG_IMG_LIM_PIXELS = 1, /* width * height above vg_img_limits.max_pixels */
+    VG_IMG_LIM_MEMORY = 2, /* the decode needs more than vg_img_limits.max_bytes */
+    VG_IMG_LIM_SCANS = 3,  /* a progressive JPEG with more than vg_img_limits.max_scans scans */
+    VG_IMG_LIM_DECODER = 4 /* a decoder library's own security limit (libheif): no figures */
+} vg_img_limit;
+
+/*
+ * The limit the last failure on this decoder hit (VG_IMG_LIM_NONE after a success or any other
+ * failure), with what the image needed and the limit, both 0 for VG_IMG_LIM_DECODER; a
+ * product too big for 64 bits is UINT64_MAX. value and max may be NULL.
+ */
+vg_img_limit vg_img_dec_limit(const vg_img_dec *d, uint64_t *value, uint64_t *max);
+
 /*
  * Wipe the pixels of the last image now (OPENSSL_cleanse), keeping the buffers for reuse.
  * Any vg_img from this decoder becomes invalid.

@@ -46,21 +46,22 @@ png += chunk(b"IDAT", zlib.compress(b"\0" * 20001 * 4)) + chunk(b"IEND", b"")
 open(sys.argv[1], "wb").write(png)
 EOF
 expect_rc "pixel bomb under the default limit: 2" 2 vscan "$TMP/img" --report "$TMP/r1"
-check "pixel bomb: limit record with the claimed size" \
-    q "$TMP/r1" 'any(disp(r).endswith("bomb.png") and "20000x20000" in r["limit"] for r in L)'
+check "pixel bomb: limit record max-pixels with the claimed size" \
+    q "$TMP/r1" 'any(disp(r).endswith("bomb.png") and r["limit"] == "max-pixels" and r["value"] == 20000 * 20000 and r["max"] == 100000000 for r in L)'
 check "default max-pixels in scan_start" q "$TMP/r1" 'C["max-pixels"] == "100000000"'
 check "report with a limit record verifies" verified "$TMP/r1"
 
 mkdir -p "$TMP/photo" && cp "$PHOTOS/sk_rocket.jpg" "$TMP/photo/r.jpg"
 expect_rc "photo above --max-pixels: 2" 2 vscan "$TMP/photo" --max-pixels 1000 --report "$TMP/r2"
-check "max-pixels: limit record" \
-    q "$TMP/r2" 'any(disp(r).endswith("r.jpg") and "limit of 1000 pixels" in r["limit"] for r in L)'
+check "max-pixels: limit record with the photo's pixels and the limit" \
+    q "$TMP/r2" 'any(disp(r).endswith("r.jpg") and r["limit"] == "max-pixels" and r["value"] > 1000 and r["max"] == 1000 for r in L)'
 check "max-pixels: digests still recorded" \
     q "$TMP/r2" 'any(r["type"] == "file" and r["path"].endswith("r.jpg") and "sha256" in r for r in R)'
 check "max-pixels in scan_start" q "$TMP/r2" 'C["max-pixels"] == "1000"'
 expect_rc "photo above --max-image-memory: 2" 2 vscan "$TMP/photo" --max-image-memory 16K \
     --report "$TMP/r3"
-check "max-image-memory: limit record" q "$TMP/r3" 'any(disp(r).endswith("r.jpg") for r in L)'
+check "max-image-memory: limit record with the memory needed and the budget" \
+    q "$TMP/r3" 'any(disp(r).endswith("r.jpg") and r["limit"] == "max-image-memory" and r["value"] > 16384 and r["max"] == 16384 for r in L)'
 check "max-image-memory in scan_start" q "$TMP/r3" 'C["max-image-memory"] == "16384"'
 expect_rc "photo within the limits: 0" 0 vscan "$TMP/photo" --report "$TMP/r4"
 expect_rc "--max-pixels 0 refused: 4" 4 vscan "$TMP/photo" --max-pixels 0 --report "$TMP/r5"

@@ -58,6 +58,10 @@ static void check_limit(const vg_arc_event *ev) {
     case VG_LIM_TIME:
         want = lim.max_time_ms;
         break;
+    case VG_LIM_PIXELS: /* images' limits, never an archive's (refused above) */
+    case VG_LIM_IMAGE_MEMORY:
+    case VG_LIM_JPEG_SCANS:
+    case VG_LIM_IMAGE_DECODER:
     case VG_LIM_NONE:
         break;
     }

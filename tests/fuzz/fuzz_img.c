@@ -31,6 +31,8 @@ static void check_failure(const vg_img *im, vg_status st) {
         abort(); /* a failed decode hands back nothing */
     if (vg_img_dec_errmsg(dec)[0] == '\0')
         abort(); /* every failure has a reason */
+    if ((st == VG_E_LIMIT) != (vg_img_dec_limit(dec, NULL, NULL) != VG_IMG_LIM_NONE))
+        abort(); /* a limit failure names its limit (the report's record), no other does */
 }
 
 static void check_and_hash(const vg_img *im) {
@@ -55,6 +57,8 @@ static void check_and_hash(const vg_img *im) {
 }
 
 static void run(vg_status st, const vg_img *im) {
+    if (st == VG_OK && vg_img_dec_limit(dec, NULL, NULL) != VG_IMG_LIM_NONE)
+        abort(); /* a success leaves no limit behind */
     if (st == VG_OK)
         check_and_hash(im);
     else

@@ -182,6 +182,10 @@ Test(img, header_bombs_refused_before_allocation) {
     vg_img im;
     cr_assert_eq(vg_img_decode(dec, png, n, &im), VG_E_LIMIT, "%s", vg_img_dec_errmsg(dec));
     cr_assert(strstr(vg_img_dec_errmsg(dec), "100000x100000"), "%s", vg_img_dec_errmsg(dec));
+    uint64_t value = 0, max = 0;
+    cr_assert_eq(vg_img_dec_limit(dec, &value, &max), VG_IMG_LIM_PIXELS);
+    cr_assert_eq(value, 100000ull * 100000ull);
+    cr_assert_eq(max, VG_IMG_MAX_PIXELS_DEFAULT);
     cr_assert_eq(vg_img_probe(dec, png, n, &im), VG_E_LIMIT);
     free(png);
 
@@ -196,6 +200,32 @@ Test(img, header_bombs_refused_before_allocation) {
     jpg[sof + 6] = jpg[sof + 8] = 0xdc;
     cr_assert_eq(vg_img_decode(dec, jpg, n, &im), VG_E_LIMIT, "%s", vg_img_dec_errmsg(dec));
     cr_assert(strstr(vg_img_dec_errmsg(dec), "65500x65500"), "%s", vg_img_dec_errmsg(dec));
+    cr_assert_eq(vg_img_dec_limit(dec, &value, NULL), VG_IMG_LIM_PIXELS);
+    cr_assert_eq(value, 65500ull * 65500ull);
+
+    /* A failure that is no limit, and a success, leave no limit behind. */
+    cr_assert_eq(vg_img_decode(dec, jpg, 10, &im), VG_E_FORMAT, "%s", vg_img_dec_errmsg(dec));
+    cr_assert_eq(vg_img_dec_limit(dec, &value, &max), VG_IMG_LIM_NONE);
+    cr_assert_eq(value, 0);
+    cr_assert_eq(max, 0);
+    free(jpg);
+
+    /* Within the pixel limit but above the memory budget: VG_IMG_LIM_MEMORY with its figures. */
+    vg_img_limits lim = {.max_bytes = 1000};
+    vg_img_dec *d2;
+    cr_assert_eq(vg_img_dec_open(&d2, &lim), VG_OK);
+    uint8_t flat[64 * 64];
+    memset(flat, 90, sizeof flat);
+    jpg = tu_jpeg_encode(64, 64, 1, flat, 90, 0, 0, &n);
+    cr_assert_not_null(jpg);
+    cr_assert_eq(vg_img_decode(d2, jpg, n, &im), VG_E_LIMIT, "%s", vg_img_dec_errmsg(d2));
+    cr_assert_eq(vg_img_dec_limit(d2, &value, &max), VG_IMG_LIM_MEMORY, "%s",
+                 vg_img_dec_errmsg(d2));
+    cr_assert_gt(value, 1000);
+    cr_assert_eq(max, 1000);
+    cr_assert_eq(vg_img_decode(dec, jpg, n, &im), VG_OK);
+    cr_assert_eq(vg_img_dec_limit(dec, NULL, NULL), VG_IMG_LIM_NONE);
+    vg_img_dec_free(d2);
     free(jpg);
 }
 
@@ -331,6 +361,10 @@ Test(img, jpeg_progressive_and_restarts_decode_identically) {
     cr_assert_eq(vg_img_dec_open(&d2, &lim), VG_OK);
     cr_assert_eq(vg_img_decode(d2, prog, np, &im), VG_E_LIMIT);
     cr_assert(strstr(vg_img_dec_errmsg(d2), "scans"), "%s", vg_img_dec_errmsg(d2));
+    uint64_t value = 0, max = 0;
+    cr_assert_eq(vg_img_dec_limit(d2, &value, &max), VG_IMG_LIM_SCANS);
+    cr_assert_eq(value, 4);
+    cr_assert_eq(max, 3);
     cr_assert_eq(vg_img_decode(d2, base, nb, &im), VG_OK, "baseline is one scan");
     vg_img_dec_free(d2);
     free(base);
