@@ -295,6 +295,15 @@ static void info_usage(FILE *f) {
           f);
 }
 
+/* "LABEL TEXT\n" with TEXT ("-" if empty) from the index: names, versions, dates and sources come
+ * from the supplier's files, so control bytes and invalid UTF-8 are quoted as `ls` does and a
+ * list cannot drive the terminal. */
+static void put_line(const char *label, const char *text) {
+    fputs(label, stdout);
+    vg_shell_write_name(stdout, text && *text ? text : "-");
+    putchar('\n');
+}
+
 static void print_info(const vg_hset *h, const char *path) {
     vg_hset_info in;
     char hex[65], when[32];
@@ -302,8 +311,9 @@ static void print_info(const vg_hset *h, const char *path) {
     time_t t = (time_t)in.created;
     struct tm tm;
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-    printf("index:          %s\n", path);
-    printf("name:           %s\nversion:        %s\n", in.name, in.version);
+    put_line("index:          ", path);
+    put_line("name:           ", in.name);
+    put_line("version:        ", in.version);
     printf("created:        %s\nformat version: %u\nsize:           %llu bytes\n", when,
            in.format_version, (unsigned long long)in.file_size);
     printf("body sha256:    %s\n", vg_hex(in.body_sha256, 32, hex));
@@ -316,11 +326,15 @@ static void print_info(const vg_hset *h, const char *path) {
         vg_hset_list l;
         if (vg_hset_list_get(h, i, &l) != VG_OK)
             continue;
-        printf("  [%llu] %s\n", (unsigned long long)i, l.name);
-        printf("       role %s, format %s, version %s, date %s\n",
-               l.role == VG_ROLE_KNOWN_GOOD ? "known-good" : "alert", *l.format ? l.format : "-",
-               *l.version ? l.version : "-", *l.date ? l.date : "-");
-        printf("       source %s\n", *l.source ? l.source : "-");
+        char tag[32];
+        snprintf(tag, sizeof tag, "  [%llu] ", (unsigned long long)i);
+        put_line(tag, l.name);
+        printf("       role %s, format ", l.role == VG_ROLE_KNOWN_GOOD ? "known-good" : "alert");
+        vg_shell_write_name(stdout, *l.format ? l.format : "-");
+        fputs(", version ", stdout);
+        vg_shell_write_name(stdout, *l.version ? l.version : "-");
+        put_line(", date ", l.date);
+        put_line("       source ", l.source);
         printf("       source sha256 %s\n", l.has_sha256 ? vg_hex(l.sha256, 32, hex) : "-");
         printf("       records %llu, stored %llu, not matchable %llu (PhotoDNA %llu, TMK %llu, "
                "other %llu), skipped bad %llu\n",
@@ -399,12 +413,20 @@ static void print_entries(struct lookup_run *r, const char *type, uint64_t first
         printf("%s\t%s\t", r->query, type);
         /* ids may be file names (hashdeep): escaped so a tab or newline keeps one row */
         vg_sum_write_name(stdout, *e.id ? e.id : "-");
-        printf("\t%s\t", l.name);
-        if (*e.cat_profile || *e.cat_code || *e.cat_label)
-            printf("%s:%s (%s)", *e.cat_profile ? e.cat_profile : "-",
-                   *e.cat_code ? e.cat_code : "-", *e.cat_label ? e.cat_label : "-");
-        else
+        /* so are list names and categories: they come from the supplier's files */
+        putchar('\t');
+        vg_sum_write_name(stdout, l.name);
+        putchar('\t');
+        if (*e.cat_profile || *e.cat_code || *e.cat_label) {
+            vg_sum_write_name(stdout, *e.cat_profile ? e.cat_profile : "-");
+            putchar(':');
+            vg_sum_write_name(stdout, *e.cat_code ? e.cat_code : "-");
+            fputs(" (", stdout);
+            vg_sum_write_name(stdout, *e.cat_label ? e.cat_label : "-");
+            putchar(')');
+        } else {
             fputs("-", stdout);
+        }
         printf("\t%u\t%s\n", dist, role_of(&e));
         if (!e.known_good && !e.non_pertinent)
             r->alert = 1;

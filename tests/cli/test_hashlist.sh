@@ -74,6 +74,19 @@ expect_rc "its MD5 matches" 1 bash -c "echo $(hex md5sum f6) | '$VIGIL' hashlist
 row=$(printf '%s\tmd5\tdir/a\\x09b.jpg\ttab.hashdeep\t-\t0\talert' "$(hex md5sum f6)")
 check "the id is the file name, its tab escaped" grep -qxF "$row" "$TMP/out"
 
+# --- names and categories come from the supplier's files: never printed raw (terminal escapes) ---
+esc=$(printf 'evil\033[2J\tname')
+printf 'MD5,Category\n%s,%s\n' "$(hex md5sum f1)" "$(printf 'A\033[31mB')" >esc.csv
+expect_rc "a list named with control bytes builds" 0 "$VIGIL" hashlist build -o esc.vhs \
+    --list-name "$esc" --columns md5=MD5,category=Category esc.csv
+expect_rc "info of it exits 0" 0 "$VIGIL" hashlist info esc.vhs
+check "info prints no control byte" bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$TMP/out'"
+check "info quotes the list name as ls does" \
+    grep -qxF "  [0] 'evil'\$'\\033''[2J'\$'\\t''name'" "$TMP/out"
+expect_rc "lookup in it exits 1" 1 bash -c "echo $(hex md5sum f1) | '$VIGIL' hashlist lookup esc.vhs"
+row=$(printf '%s\tmd5\t-\tevil\\x1b[2J\\x09name\tlist:A\\x1b[31mB (-)\t0\talert' "$(hex md5sum f1)")
+check "lookup escapes the list name and category: one row of 7 columns" grep -qxF "$row" "$TMP/out"
+
 # --- PDQ lists written like sha256sum output ("HEX  NAME") ---
 printf '%s  photos/a.jpg\n%s *b.jpg\n' "$pdq_a" "$pdq_b" >sumlike.pdq
 expect_rc "--format pdq builds HEX  NAME lines" 0 "$VIGIL" hashlist build -o sumlike.vhs \
