@@ -87,6 +87,8 @@ static void scan_usage(FILE *f) {
           "                         (preserved/*.cms, CMS AES-256-GCM; needs --recipient)\n"
           "      --recipient CERT   the investigator's X.509 certificate (PEM) to encrypt to\n"
           "      --preserve-cap SIZE  largest file preserved (default 1G); larger: recorded\n"
+          "      --max-preserve-size SIZE  all of preserved/ (default 16G): a file whose\n"
+          "                         container would cross it is recorded, not preserved\n"
           "      --case             also write case.jsonld (CASE/UCO 1.4)\n"
           "      --tsq              also write summary.tsq (RFC 3161 request, stamp it later)\n"
           "  -j, --jobs N           hashing threads (default: online CPUs)\n"
@@ -185,6 +187,7 @@ enum {
     OPT_PRESERVE,
     OPT_RECIPIENT,
     OPT_PRESERVE_CAP,
+    OPT_MAX_PRESERVE,
     OPT_CASE,
     OPT_TSQ,
     OPT_CONVENTION,
@@ -219,6 +222,7 @@ static const struct option scan_opts[] = {
     {"preserve", no_argument, NULL, OPT_PRESERVE},
     {"recipient", required_argument, NULL, OPT_RECIPIENT},
     {"preserve-cap", required_argument, NULL, OPT_PRESERVE_CAP},
+    {"max-preserve-size", required_argument, NULL, OPT_MAX_PRESERVE},
     {"case", no_argument, NULL, OPT_CASE},
     {"tsq", no_argument, NULL, OPT_TSQ},
     {"pdq-convention", required_argument, NULL, OPT_CONVENTION},
@@ -251,8 +255,8 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
                    : c == 'j'             ? 256
                    : c == OPT_MAX_DEPTH   ? 10000
                                           : UINT64_MAX / 1000;
-    bool nonzero =
-        c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY || c == OPT_MAX_REPORT;
+    bool nonzero = c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY ||
+                   c == OPT_MAX_REPORT || c == OPT_MAX_PRESERVE;
     if (!parse_u64(arg, max, &v) || (nonzero && v == 0)) {
         scan_ops_bad_value(origin, name, arg);
         return false;
@@ -287,6 +291,9 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
         break;
     case OPT_PRESERVE_CAP:
         s->ev.preserve_cap = v;
+        break;
+    case OPT_MAX_PRESERVE:
+        s->ev.max_preserve_size = v;
         break;
     case OPT_MAX_PIXELS:
         s->o.img.max_pixels = v;
@@ -376,7 +383,7 @@ static int parse_opts(struct scan_cli *s, int argc, char **argv) {
         else if (c == OPT_VERSION)
             return vg_cli_version(stdout), 1;
         else if (c == 'j' || (c >= OPT_PDQ_THRESHOLD && c <= OPT_MAX_REPORT) ||
-                 c == OPT_PRESERVE_CAP)
+                 c == OPT_PRESERVE_CAP || c == OPT_MAX_PRESERVE)
             ok = number(c, optarg, s, name, origin);
         else if (c >= VG_OPS_CONFIG && c < VG_OPS_END)
             ok = scan_ops_opt(&s->ops, c, optarg, origin);
@@ -461,6 +468,9 @@ static void config_text(const struct scan_cli *s, vg_conf_text *t) {
     vg_conf_text_add(t, "max-report-size=%llu",
                      (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
                                                                 : VG_EV_MAX_REPORT_DEFAULT));
+    vg_conf_text_add(t, "max-preserve-size=%llu",
+                     (unsigned long long)(s->ev.max_preserve_size ? s->ev.max_preserve_size
+                                                                  : VG_EV_MAX_PRESERVE_DEFAULT));
     vg_conf_text_add(t, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
     vg_conf_text_add(t, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
     vg_conf_text_add(t, "cache=%s", o->cache ? "yes" : "no");

@@ -7,7 +7,8 @@
  * The file's bytes flow reader → SHA-256 → CMS streaming encoder (i2d_CMS_bio_stream) →
  * SHA-256 → preserved/NNNNNN.cms.tmp, so no plaintext copy ever reaches the disk and memory
  * stays flat. The investigator decrypts with `openssl cms -decrypt` (README). Decryption is not
- * streaming in OpenSSL, hence the per-object size cap.
+ * streaming in OpenSSL, hence the per-object size cap. The container's bytes are counted as they
+ * are written, against what is left of the report's preserved/ budget (max_preserve_size).
  */
 #define _GNU_SOURCE /* O_CLOEXEC with openat */
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -111,11 +113,12 @@ struct src {
     void *ctx;
     uint64_t cap, n;
     bool over, err;
+    const bool *sink_full; /* the container reached its limit: stop reading */
 };
 
 static int src_read(BIO *b, char *buf, int len) {
     struct src *s = BIO_get_data(b);
-    if (s->over || s->err || len <= 0)
+    if (s->over || s->err || *s->sink_full || len <= 0)
         return 0;
     long k = s->fn(s->ctx, buf, (size_t)len);
     if (k < 0 || k > len) {
@@ -135,6 +138,37 @@ static long src_ctrl(BIO *b, int cmd, long num, void *ptr) {
     (void)num;
     (void)ptr;
     return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+/* ---- a BIO that writes the container to its file, enforcing the budget ---- */
+
+/* A write that would take the container past max is refused whole (nothing of it reaches the
+ * file) and marks the sink full; the encoder then fails, or (OpenSSL 3.0 ignores some write
+ * errors while streaming) reads EOF from src_read at once. */
+struct sink {
+    int fd;
+    uint64_t max, n;
+    bool full;
+};
+
+static int sink_write(BIO *b, const char *buf, int len) {
+    struct sink *k = BIO_get_data(b);
+    if (k->full || len < 0)
+        return -1;
+    if ((uint64_t)len > k->max - k->n) {
+        k->full = true;
+        return -1;
+    }
+    for (int done = 0; done < len;) {
+        ssize_t w = write(k->fd, buf + done, (size_t)(len - done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (int)w;
+        k->n += (uint64_t)w;
+    }
+    return len;
 }
 
 /* Build the CMS structure with the recipient and explicit key-management parameters. */
@@ -172,13 +206,17 @@ static BIO *md_bio(BIO *next) {
     return BIO_push(md, next);
 }
 
-/* Encrypt src into fd; digests into out. */
-static vg_status encode(const vg_ev_recipient *rc, struct src *s, int fd, vg_ev_sealed_obj *o) {
+/* Encrypt src into k's file; digests into out. */
+static vg_status encode(const vg_ev_recipient *rc, struct src *s, struct sink *k,
+                        vg_ev_sealed_obj *o) {
     vg_status st = VG_E_CRYPTO;
     BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "vigil-src");
+    BIO_METHOD *mk = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "vigil-sink");
     BIO *in_raw = NULL, *in = NULL, *out_raw = NULL, *out = NULL;
     CMS_ContentInfo *cms = NULL;
     if (!m || !BIO_meth_set_read(m, src_read) || !BIO_meth_set_ctrl(m, src_ctrl))
+        goto done;
+    if (!mk || !BIO_meth_set_write(mk, sink_write) || !BIO_meth_set_ctrl(mk, src_ctrl))
         goto done;
     if (!(in_raw = BIO_new(m)))
         goto done;
@@ -186,7 +224,11 @@ static vg_status encode(const vg_ev_recipient *rc, struct src *s, int fd, vg_ev_
     BIO_set_init(in_raw, 1);
     if (!(in = md_bio(in_raw)))
         goto done;
-    if (!(out_raw = BIO_new_fd(fd, BIO_NOCLOSE)) || !(out = md_bio(out_raw)))
+    if (!(out_raw = BIO_new(mk)))
+        goto done;
+    BIO_set_data(out_raw, k);
+    BIO_set_init(out_raw, 1);
+    if (!(out = md_bio(out_raw)))
         goto done;
     if (!(cms = make_cms(rc)))
         goto done;
@@ -209,12 +251,14 @@ done:
         BIO_pop(in);
     BIO_free(in);
     BIO_free(in_raw);
+    BIO_meth_free(mk);
     BIO_meth_free(m);
     return st;
 }
 
 vg_status vg_ev_preserve_stream(const vg_ev_recipient *rc, vg_ev_read_fn read_fn, void *ctx,
-                                int dirfd, const char *name, uint64_t cap, vg_ev_sealed_obj *out) {
+                                int dirfd, const char *name, vg_ev_caps caps,
+                                vg_ev_sealed_obj *out) {
     char tmp[128];
     struct stat sb;
     memset(out, 0, sizeof *out);
@@ -222,15 +266,21 @@ vg_status vg_ev_preserve_stream(const vg_ev_recipient *rc, vg_ev_read_fn read_fn
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return VG_E_IO;
-    struct src s = {read_fn, ctx, cap, 0, false, false};
+    struct sink k = {fd, caps.cms, 0, false};
+    struct src s = {read_fn, ctx, caps.plain, 0, false, false, &k.full};
     errno = 0;
-    vg_status st = encode(rc, &s, fd, out);
-    if (st == VG_OK && (fsync(fd) != 0 || fstat(fd, &sb) != 0))
+    vg_status st = encode(rc, &s, &k, out);
+    if (k.full) { /* the encoder failed because the sink refused: a recorded result */
+        st = VG_OK;
+        ERR_clear_error(); /* and the scan goes on: leave no stale OpenSSL errors behind */
+    }
+    if (st == VG_OK && !k.full && (fsync(fd) != 0 || fstat(fd, &sb) != 0))
         st = VG_E_IO;
     close(fd);
     out->over_cap = s.over;
     out->read_error = s.err;
-    if (st != VG_OK || s.over || s.err) {
+    out->over_budget = k.full;
+    if (st != VG_OK || s.over || s.err || k.full) {
         unlinkat(dirfd, tmp, 0);
         return st;
     }

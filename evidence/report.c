@@ -90,6 +90,7 @@ vg_status vg_ev_report_open(vg_ev_report **out, const vg_ev_opts *o, const char 
     r->opts = *o;
     r->opts.parent = r->opts.sign_key = r->opts.recipient_cert = NULL; /* borrowed: not kept */
     r->preserve_cap = o->preserve_cap ? o->preserve_cap : VG_EV_PRESERVE_CAP_DEFAULT;
+    r->max_preserve = o->max_preserve_size ? o->max_preserve_size : VG_EV_MAX_PRESERVE_DEFAULT;
     r->max_rec_bytes = o->max_report_size ? o->max_report_size : VG_EV_MAX_REPORT_DEFAULT;
     vg_status st = vg_ev_signer_load(o->sign_key, &r->signer);
     const char *why = NULL;
@@ -649,24 +650,30 @@ vg_status vg_ev_report_preserve_cb(vg_ev_report *r, uint64_t file_seq, vg_ev_rea
         return vg_ev_report_fail(r, VG_E_IO, "cannot create preserved/: %s", strerror(errno));
     snprintf(name, sizeof name, "preserved/%06u.cms", ++r->next_cms);
     vg_ev_sealed_obj o;
-    st = vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, r->preserve_cap, &o);
+    /* The container may take what is left of the preserved/ budget, no more: one that would
+     * cross it is dropped, and a later, smaller file may still fit. */
+    vg_ev_caps caps = {r->preserve_cap, r->max_preserve - r->preserved_size};
+    st = vg_ev_preserve_stream(r->recip, read_fn, ctx, r->dirfd, name, caps, &o);
     if (st != VG_OK)
         return vg_ev_report_fail(r, st, "cannot write %s", name);
     /* The bytes encrypted must be the bytes hashed: a file changed in between is not evidence
      * of the match, so its container is dropped. */
     const uint8_t *want = vg_ev_digtab_find(&r->matched_sha256, file_seq);
-    bool changed = !o.over_cap && !o.read_error && want && memcmp(want, o.plain_sha256, 32) != 0;
+    bool dropped = o.over_cap || o.read_error || o.over_budget;
+    bool changed = !dropped && want && memcmp(want, o.plain_sha256, 32) != 0;
     if (changed && unlinkat(r->dirfd, name, 0) != 0)
         return vg_ev_report_fail(r, VG_E_IO, "cannot remove %s: %s", name, strerror(errno));
-    if (o.over_cap || o.read_error || changed) {
+    if (dropped || changed) {
         r->next_cms--;
         return vg_ev_report_not_preserved(r, file_seq,
-                                          o.over_cap     ? "over size cap"
-                                          : o.read_error ? "read error"
-                                                         : "changed since it was hashed");
+                                          o.over_cap      ? "over size cap"
+                                          : o.read_error  ? "read error"
+                                          : o.over_budget ? "limit max-preserve-size"
+                                                          : "changed since it was hashed");
     }
     if ((st = vg_ev_report_pin(r, name, o.cms_sha256, o.cms_size)) != VG_OK)
         return vg_ev_report_fail(r, st, "out of memory");
+    r->preserved_size += o.cms_size;
     if ((st = begin(r, "preserved", RS_STARTED)) != VG_OK)
         return st;
     vg_ev_json *j = r->j;

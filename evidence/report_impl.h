@@ -70,15 +70,24 @@ const uint8_t *vg_ev_recipient_fingerprint(const vg_ev_recipient *rc);
 /* The result of streaming one object through the CMS encoder. */
 typedef struct vg_ev_sealed_obj {
     bool over_cap, read_error;
+    bool over_budget; /* the container would have been larger than caps.cms */
     uint64_t plain_size, cms_size;
     uint8_t plain_sha256[32], cms_sha256[32];
 } vg_ev_sealed_obj;
 
+/* How large one object may be: plain bytes read (the per-file cap), and bytes of the container
+ * written (what is left of the preserved/ budget). */
+typedef struct vg_ev_caps {
+    uint64_t plain, cms;
+} vg_ev_caps;
+
 /* Encrypt everything read_fn yields into dirfd/name (via name.tmp, fsync, rename). When the
- * input exceeds cap or cannot be read, nothing is left on disk, out->over_cap/read_error is
- * set and VG_OK is returned. */
+ * input exceeds caps.plain or cannot be read, or the container would exceed caps.cms (a write
+ * that would cross it is refused, so name.tmp never grows past it), nothing is left on disk,
+ * out->over_cap/read_error/over_budget is set and VG_OK is returned. */
 vg_status vg_ev_preserve_stream(const vg_ev_recipient *rc, vg_ev_read_fn read_fn, void *ctx,
-                                int dirfd, const char *name, uint64_t cap, vg_ev_sealed_obj *out);
+                                int dirfd, const char *name, vg_ev_caps caps,
+                                vg_ev_sealed_obj *out);
 
 enum report_state { RS_OPEN, RS_STARTED, RS_ENDED, RS_SEALED, RS_BROKEN };
 
@@ -92,6 +101,8 @@ struct vg_ev_report {
     vg_ev_signer *signer;
     vg_ev_recipient *recip;
     uint64_t preserve_cap;
+    uint64_t max_preserve;   /* budget for the bytes of preserved/ (max_preserve_size) */
+    uint64_t preserved_size; /* bytes of the containers kept so far */
 
     uint64_t seq; /* records written */
 

@@ -19,6 +19,9 @@ extern "C" {
 #define VG_EV_FORMAT "vigil-report/1"
 /* Default per-object cap for preserved files: decryption is in memory (EVIDENCE.md §3.5). */
 #define VG_EV_PRESERVE_CAP_DEFAULT (1024ull * 1024 * 1024)
+/* Default budget for the whole preserved/ folder (vg_ev_opts.max_preserve_size): a device full
+ * of matches cannot fill the disk the reports are kept on. */
+#define VG_EV_MAX_PRESERVE_DEFAULT (16ull * 1024 * 1024 * 1024)
 /* Default size at which records.jsonl stops growing (vg_ev_opts.max_report_size): about
  * 8 million file records. A hostile tree (deep paths, long archive entry names, millions of
  * unreadable files) cannot fill the disk the reports are kept on. */
@@ -51,6 +54,8 @@ typedef struct vg_ev_opts {
     const char *sign_key;       /* PKCS#8 PEM Ed25519 private key (vigil keygen) (required) */
     const char *recipient_cert; /* PEM X.509 investigator certificate; NULL: no preservation */
     uint64_t preserve_cap;      /* max bytes per preserved file; 0: VG_EV_PRESERVE_CAP_DEFAULT */
+    uint64_t max_preserve_size; /* max bytes of all containers in preserved/ together (see
+                                   vg_ev_report_preserve_cb); 0: VG_EV_MAX_PRESERVE_DEFAULT */
     uint64_t max_report_size;   /* records.jsonl stops near this size (see vg_ev_report_file);
                                    0: VG_EV_MAX_REPORT_DEFAULT */
     bool write_tsq;             /* also write summary.tsq (RFC 3161 request, made offline) */
@@ -213,7 +218,10 @@ typedef long (*vg_ev_read_fn)(void *ctx, void *buf, size_t cap);
  * SHA-256. A file over the size cap (known in advance or found while streaming), one that
  * cannot be read, or one whose bytes no longer have the SHA-256 of its file record (changed
  * since it was hashed) gets a "not_preserved" record with the reason instead, no container is
- * kept, and VG_OK is returned.
+ * kept, and VG_OK is returned. So does a file whose container would take preserved/ past
+ * max_preserve_size (reason "limit max-preserve-size"): the container is written only up to
+ * what is left of that budget, then removed; later files are still tried, and a smaller one may
+ * fit. Which files fit therefore depends on the order they are preserved in.
  * @param[out] preserved  true if a container was written (may be NULL).
  * @return VG_OK; VG_E_INVAL (no recipient configured, bad file_seq, order); VG_E_IO (the report
  *         folder could not be written); VG_E_CRYPTO; VG_E_NOMEM.

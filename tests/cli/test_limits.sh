@@ -2,7 +2,7 @@
 # test_limits.sh — every resource limit of `vigil scan` hit end to end (UX_RESEARCH.md §2: a
 # limit hit is recorded, never "assumed clean"): image pixels and decoder memory, archive
 # depth, entries, expanded bytes per entry and per file, ratio; the report's own size
-# (records.jsonl); and a hash-list line longer than the importers keep. Each: the default in --help, the option, exit 2 (incomplete), a
+# (records.jsonl) and its preserved/ folder; and a hash-list line longer than the importers keep. Each: the default in --help, the option, exit 2 (incomplete), a
 # "limit" record naming the path (and the limit), the effective value in scan_start.
 . "$(dirname "$0")/lib.sh"
 : "${MKVHS:?}" "${MKARC:?}"
@@ -20,18 +20,24 @@ import glob, json, sys
 R = [json.loads(l) for f in glob.glob(sys.argv[1] + "/vigil-*/records.jsonl") for l in open(f)]
 L = [r for r in R if r["type"] == "limit"]
 C = {c["name"]: c["value"] for c in R[0]["config"]}
+FS = {r["seq"]: r for r in R if r["type"] == "file"}
 def disp(r):  # the display path: outer!inner!inner
     return r.get("path", "") + "".join("!" + i["name"] for i in r.get("inner", []))
 sys.exit(0 if eval(sys.argv[2]) else 1)
 EOF
 }
 # The sealed report under $1 verifies against the pinned key.
-verified() { "$VIGIL" verify "$1"/vigil-* --pubkey "$TMP/sign.pub" >/dev/null; }
+verified() {
+    local d=$1
+    shift
+    "$VIGIL" verify "$d"/vigil-* --pubkey "$TMP/sign.pub" "$@" >/dev/null
+}
 
 "$VIGIL" scan --help >"$TMP/help"
 for opt in "--max-pixels N .*" "--max-image-memory SIZE .*1G" "--max-depth N .*17" \
     "--max-files N .*10000" "--max-entry-size SIZE .*" "--max-scan-size SIZE" \
-    "--max-ratio N .*" "--max-time SECONDS .*120" "--max-report-size SIZE .*"; do
+    "--max-ratio N .*" "--max-time SECONDS .*120" "--max-report-size SIZE .*" \
+    "--max-preserve-size SIZE .*16G"; do
     check "help documents $opt" grep -q -e "$opt" "$TMP/help"
 done
 
@@ -134,9 +140,48 @@ check "max-report-size in scan_start" q "$TMP/s1" 'C["max-report-size"] == "3276
 check "full report verifies" verified "$TMP/s1"
 expect_rc "the same tree within the default: 0" 0 vscan "$TMP/many" --report "$TMP/s2"
 check "default max-report-size in scan_start" q "$TMP/s2" 'C["max-report-size"] == "4294967296"'
+check "default max-preserve-size in scan_start" q "$TMP/s2" \
+    'C["max-preserve-size"] == "17179869184"'
 check "every file recorded" q "$TMP/s2" 'sum(1 for r in R if r["type"] == "file") == 400'
 expect_rc "--max-report-size 0 refused: 4" 4 vscan "$TMP/many" --max-report-size 0 \
     --report "$TMP/s3"
+
+# ---- preserved/: the containers stop at --max-preserve-size; a file that would cross it is
+# not preserved (recorded), the others still are ----
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$TMP/inv.key" \
+    -out "$TMP/inv.crt" -subj "/CN=test investigator" -days 2 2>/dev/null
+mkdir -p "$TMP/pres"
+head -c 20000 /dev/urandom >"$TMP/pres/a.bin"
+head -c 60000 /dev/urandom >"$TMP/pres/b.bin"
+head -c 10000 /dev/urandom >"$TMP/pres/c.bin"
+for f in a b c; do echo "sha256 $(sha256sum <"$TMP/pres/$f.bin" | cut -c1-64) $f"; done >"$TMP/pl.txt"
+check "preserve list built" "$MKVHS" "$TMP/pres.vhs" <"$TMP/pl.txt"
+# b's container (> 60000 bytes) can never fit in 40K; a's and c's (about 30300) both do.
+pscan() { vscan "$TMP/pres" --hashlist "$TMP/pres.vhs" --preserve --recipient "$TMP/inv.crt" "$@"; }
+presbudget() { # presbudget REPORTPARENT: the checks of a run within a 40K budget
+    check "max-preserve-size: b not preserved, reason names the limit" q "$1" \
+        '[(disp(FS[r["file_seq"]]), r["reason"]) for r in R if r["type"] == "not_preserved"] == [("'"$TMP/pres/b.bin"'", "limit max-preserve-size")]'
+    check "max-preserve-size: a and c preserved" q "$1" \
+        'sorted(disp(FS[r["file_seq"]]) for r in R if r["type"] == "preserved") == ["'"$TMP/pres/a.bin"'", "'"$TMP/pres/c.bin"'"]'
+    check "max-preserve-size: scan_end counts" q "$1" \
+        '(R[-1]["counts"]["preserved"], R[-1]["counts"]["not_preserved"]) == (2, 1)'
+    check "max-preserve-size: preserved/ within 40K, no partial container" bash -c \
+        "[ \$(cat '$1'/vigil-*/preserved/* | wc -c) -le 40960 ] && ! ls '$1'/vigil-*/preserved/*.tmp 2>/dev/null"
+    check "max-preserve-size: in scan_start" q "$1" 'C["max-preserve-size"] == "40960"'
+    check "max-preserve-size: report verifies and decrypts" \
+        verified "$1" --decrypt-key "$TMP/inv.key"
+}
+expect_rc "matches over --max-preserve-size: matches + incomplete: 3" 3 pscan \
+    --max-preserve-size 40K --report "$TMP/p1"
+presbudget "$TMP/p1"
+printf '[scan]\nmax-preserve-size = 40K\nlock = %s\n' "$TMP/p.lock" >"$TMP/p.conf"
+expect_rc "max-preserve-size from the settings file: 3" 3 pscan --config "$TMP/p.conf" \
+    --report "$TMP/p2"
+presbudget "$TMP/p2"
+expect_rc "the same within the default budget: matches, complete: 1" 1 pscan --report "$TMP/p3"
+check "default budget: all three preserved" q "$TMP/p3" \
+    'sum(1 for r in R if r["type"] == "preserved") == 3'
+expect_rc "--max-preserve-size 0 refused: 4" 4 pscan --max-preserve-size 0 --report "$TMP/p4"
 
 # A 900 KB entry name, not UTF-8, from a 1 KB tar (pax header; libarchive takes up to 1 MiB):
 # its record (the name and its _b64 twin) would be longer than any reader should accept
