@@ -256,7 +256,7 @@ static bool number(int c, const char *arg, struct scan_cli *s, const char *name,
                    : c == OPT_MAX_DEPTH   ? 10000
                                           : UINT64_MAX / 1000;
     bool nonzero = c == 'j' || c == OPT_MAX_PIXELS || c == OPT_MAX_IMAGE_MEMORY ||
-                   c == OPT_MAX_REPORT || c == OPT_MAX_PRESERVE;
+                   c == OPT_MAX_REPORT || c == OPT_MAX_PRESERVE || c == OPT_PRESERVE_CAP;
     if (!parse_u64(arg, max, &v) || (nonzero && v == 0)) {
         scan_ops_bad_value(origin, name, arg);
         return false;
@@ -468,6 +468,9 @@ static void config_text(const struct scan_cli *s, vg_conf_text *t) {
     vg_conf_text_add(t, "max-report-size=%llu",
                      (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
                                                                 : VG_EV_MAX_REPORT_DEFAULT));
+    vg_conf_text_add(
+        t, "preserve-cap=%llu",
+        (unsigned long long)(s->ev.preserve_cap ? s->ev.preserve_cap : VG_EV_PRESERVE_CAP_DEFAULT));
     vg_conf_text_add(t, "max-preserve-size=%llu",
                      (unsigned long long)(s->ev.max_preserve_size ? s->ev.max_preserve_size
                                                                   : VG_EV_MAX_PRESERVE_DEFAULT));

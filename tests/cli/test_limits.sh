@@ -142,6 +142,7 @@ expect_rc "the same tree within the default: 0" 0 vscan "$TMP/many" --report "$T
 check "default max-report-size in scan_start" q "$TMP/s2" 'C["max-report-size"] == "4294967296"'
 check "default max-preserve-size in scan_start" q "$TMP/s2" \
     'C["max-preserve-size"] == "17179869184"'
+check "default preserve-cap in scan_start" q "$TMP/s2" 'C["preserve-cap"] == "1073741824"'
 check "every file recorded" q "$TMP/s2" 'sum(1 for r in R if r["type"] == "file") == 400'
 expect_rc "--max-report-size 0 refused: 4" 4 vscan "$TMP/many" --max-report-size 0 \
     --report "$TMP/s3"

@@ -209,6 +209,10 @@ expect_rc "preserve cap: not preserved is incomplete: 3" 3 vscan "$TMP/pres" \
     --preserve-cap 1K
 records "$TMP/rep15"
 check "preserve cap: not_preserved records" q 'sum(1 for r in R if r["type"] == "not_preserved") == 3'
+check "preserve cap: in scan_start" \
+    q '{c["name"]: c["value"] for c in R[0]["config"]}["preserve-cap"] == "1024"'
+expect_rc "--preserve-cap 0 refused: 4" 4 vscan "$TMP/pres" --hashlist "$TMP/lists.vhs" \
+    --report "$TMP/rep15z" --preserve --recipient "$TMP/inv.crt" --preserve-cap 0
 check "preserve cap: report verifies" verified "$TMP/rep15"
 "$VIGIL" scan "$TMP/pres" --cache "$TMP/c2.sqlite" --sign-key "$K" --hashlist "$TMP/lists.vhs" \
     --report "$TMP/rep17" -q
