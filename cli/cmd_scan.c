@@ -581,7 +581,11 @@ static int open_lists(struct scan_cli *s, vg_hset **hs) {
             char sig[4096];
             snprintf(sig, sizeof sig, "%s%s", s->lists[i], VG_HSET_SIG_SUFFIX);
             if (vg_hset_verify(hs[i], sig, s->list_pubkey, err, sizeof err) != VG_OK) {
-                vg_cli_path_err(s->lists[i], err);
+                char why[512]; /* a list from the settings file: name its line too */
+                snprintf(why, sizeof why, "%s%s%s%s", err,
+                         s->list_origin[i] ? " (hashlist at " : "",
+                         s->list_origin[i] ? s->list_origin[i] : "", s->list_origin[i] ? ")" : "");
+                vg_cli_path_err(s->lists[i], why);
                 return -1;
             }
         }

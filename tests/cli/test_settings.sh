@@ -85,6 +85,8 @@ expect_rc "config check: unsigned list with hashlist-pubkey -> 4" 4 "$VIGIL" con
     --config "$TMP/keys.conf"
 check "names the list" grep -q "$TMP/lists.vhs: " "$TMP/err"
 expect_rc "scan: unsigned list with hashlist-pubkey -> 4" 4 "$VIGIL" scan --config "$TMP/keys.conf"
+check "names the list and its line in the settings file" \
+    grep -q "$TMP/lists.vhs: .*(hashlist at $TMP/keys.conf:[0-9]*)" "$TMP/err"
 sed -i -e "s|^hashlist = .*|hashlist = $TMP/signed.vhs|" \
     -e "s|^recipient = .*|recipient = $TMP/list.csv|" "$TMP/keys.conf"
 expect_rc "config check: unusable recipient -> 4" 4 "$VIGIL" config check --config "$TMP/keys.conf"
