@@ -442,6 +442,11 @@ static void config_sources(const struct scan_cli *s, vg_conf_text *t) {
         vg_conf_text_add(t, "path.source=%s", c->path_origin[i]);
 }
 
+/* "KEY=VALUE" of a size setting whose 0 stands for its default: the value in effect. */
+static void conf_size(vg_conf_text *t, const char *key, uint64_t v, uint64_t dflt) {
+    vg_conf_text_add(t, "%s=%llu", key, (unsigned long long)(v ? v : dflt));
+}
+
 /* The effective configuration, for the scan_start record (each value whole, never cut). */
 static void config_text(const struct scan_cli *s, vg_conf_text *t) {
     const vg_scan_opts *o = &s->o;
@@ -459,21 +464,11 @@ static void config_text(const struct scan_cli *s, vg_conf_text *t) {
     vg_conf_text_add(t, "max-scan-size=%llu", (unsigned long long)o->limits.max_total_bytes);
     vg_conf_text_add(t, "max-ratio=%u", o->limits.max_ratio);
     vg_conf_text_add(t, "max-time-ms=%llu", (unsigned long long)o->limits.max_time_ms);
-    vg_conf_text_add(
-        t, "max-pixels=%llu",
-        (unsigned long long)(o->img.max_pixels ? o->img.max_pixels : VG_IMG_MAX_PIXELS_DEFAULT));
-    vg_conf_text_add(
-        t, "max-image-memory=%llu",
-        (unsigned long long)(o->img.max_bytes ? o->img.max_bytes : VG_IMG_MAX_BYTES_DEFAULT));
-    vg_conf_text_add(t, "max-report-size=%llu",
-                     (unsigned long long)(s->ev.max_report_size ? s->ev.max_report_size
-                                                                : VG_EV_MAX_REPORT_DEFAULT));
-    vg_conf_text_add(
-        t, "preserve-cap=%llu",
-        (unsigned long long)(s->ev.preserve_cap ? s->ev.preserve_cap : VG_EV_PRESERVE_CAP_DEFAULT));
-    vg_conf_text_add(t, "max-preserve-size=%llu",
-                     (unsigned long long)(s->ev.max_preserve_size ? s->ev.max_preserve_size
-                                                                  : VG_EV_MAX_PRESERVE_DEFAULT));
+    conf_size(t, "max-pixels", o->img.max_pixels, VG_IMG_MAX_PIXELS_DEFAULT);
+    conf_size(t, "max-image-memory", o->img.max_bytes, VG_IMG_MAX_BYTES_DEFAULT);
+    conf_size(t, "max-report-size", s->ev.max_report_size, VG_EV_MAX_REPORT_DEFAULT);
+    conf_size(t, "preserve-cap", s->ev.preserve_cap, VG_EV_PRESERVE_CAP_DEFAULT);
+    conf_size(t, "max-preserve-size", s->ev.max_preserve_size, VG_EV_MAX_PRESERVE_DEFAULT);
     vg_conf_text_add(t, "follow-symlinks=%s", o->walk.follow_symlinks ? "yes" : "no");
     vg_conf_text_add(t, "one-file-system=%s", o->walk.one_file_system ? "yes" : "no");
     vg_conf_text_add(t, "cache=%s", o->cache ? "yes" : "no");
